@@ -1,0 +1,56 @@
+# Denktank — the two commands a new user needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
+
+.PHONY: run test lint typecheck pytest i18n i18n-extract i18n-compile clean help
+
+help:
+	@echo "make run    — install, migrate, create the demo workshop, serve on http://127.0.0.1:5000"
+	@echo "make test   — ruff, mypy and the whole pytest suite (unit, integration, browser)"
+	@echo "make i18n   — extract strings, update the nl/en catalogues, compile them"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	@touch $@
+
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $@ $(RUN_STAMP)
+
+run: $(RUN_STAMP)
+	$(BIN)/workshop db upgrade
+	$(BIN)/workshop demo
+	exec $(BIN)/workshop serve
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check workshop tests tools
+	$(BIN)/ruff format --check workshop tests tools
+
+typecheck: $(DEV_STAMP)
+	$(BIN)/mypy
+
+pytest: $(DEV_STAMP)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test: lint typecheck pytest
+
+i18n-extract: $(DEV_STAMP)
+	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k N_ -k _l -o workshop/translations/messages.pot .
+
+i18n-compile: $(DEV_STAMP)
+	$(BIN)/pybabel compile --statistics -d workshop/translations
+
+i18n: i18n-extract
+	$(BIN)/pybabel update --no-fuzzy-matching -i workshop/translations/messages.pot -d workshop/translations
+	$(BIN)/python tools/i18n_fill_en.py
+	$(MAKE) i18n-compile
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,22 @@
+"""Socket.IO: the realtime channel between phones, projector and console."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_socketio import SocketIO
+
+socketio = SocketIO()
+
+
+def init_app(app: Flask, async_mode: str) -> None:
+    """Attach Socket.IO; ``gevent`` for ``workshop serve``, ``threading`` in tests."""
+    socketio.init_app(
+        app,
+        async_mode=async_mode,
+        message_queue=app.config.get("WORKSHOP_MESSAGE_QUEUE"),
+        # Only pages served from our own public URL may open a socket.
+        cors_allowed_origins=[app.config["WORKSHOP_PUBLIC_URL"]],
+        max_http_buffer_size=16 * 1024,
+        ping_interval=10,
+        ping_timeout=20,
+    )

@@ -1,0 +1,13 @@
+"""HTTP blueprints: thin, they authorise, validate, call the domain and render."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_blueprints(app: Flask) -> None:
+    """Register every blueprint of the app."""
+    from workshop.views import auth, console, health, home, projector
+
+    for module in (health, home, auth, console, projector):
+        app.register_blueprint(module.bp)

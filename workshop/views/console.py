@@ -1,0 +1,150 @@
+"""The facilitator's console: their workshops with links, and creating one from a plan."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import SelectField
+
+from workshop import links, plans, workshops
+from workshop.errors import NotFound
+from workshop.models import Facilitator, Workshop
+from workshop.paths import PLANS_DIR
+from workshop.qr import qr_svg
+from workshop.web import current_facilitator, get_db, public_url
+
+bp = Blueprint("console", __name__, url_prefix="/console")
+F = TypeVar("F", bound=Callable[..., Any])
+MAX_PLAN_BYTES = 256 * 1024
+
+
+def facilitator_required(view: F) -> F:
+    """Send anonymous visitors to the login page, then back here."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if current_facilitator() is None:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _me() -> Facilitator:
+    facilitator = current_facilitator()
+    assert facilitator is not None
+    return facilitator
+
+
+def shipped_plans() -> dict[str, plans.Plan]:
+    """The valid plans in the sessions folder, by file name."""
+    found: dict[str, plans.Plan] = {}
+    for path in sorted(Path(PLANS_DIR).glob("*.yaml")):
+        try:
+            found[path.name] = plans.load_plan_file(path)
+        except (plans.PlanError, OSError):
+            continue
+    return found
+
+
+class NewWorkshopForm(FlaskForm):  # type: ignore[misc]
+    """Pick a shipped plan or upload one."""
+
+    plan_name = SelectField(_l("Session plan"), choices=[], validate_choice=False)
+    plan_file = FileField(_l("…or upload a plan (YAML)"))
+
+
+@bp.get("/")
+@facilitator_required
+def index() -> ResponseReturnValue:
+    """The facilitator's workshops, open ones first."""
+    base = public_url("")
+    rows = [
+        {
+            "workshop": workshop,
+            "join_url": links.join_url(base, workshop),
+            "projector_url": links.projector_url(base, workshop),
+        }
+        for workshop in workshops.list_for(get_db(), _me())
+    ]
+    return render_template("console/index.html", rows=rows)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@facilitator_required
+def new() -> ResponseReturnValue:
+    """Create a workshop from a shipped or uploaded session plan."""
+    available = shipped_plans()
+    form = NewWorkshopForm()
+    form.plan_name.choices = [("", _("— choose a plan —"))] + [
+        (name, f"{plan.title} ({name})") for name, plan in available.items()
+    ]
+    problems: list[str] = []
+    if form.validate_on_submit():
+        upload = form.plan_file.data
+        if upload and getattr(upload, "filename", ""):
+            raw = upload.read(MAX_PLAN_BYTES + 1)
+            filename = Path(upload.filename).name
+            if len(raw) > MAX_PLAN_BYTES:
+                problems.append(_("The plan file is too large (at most 256 KB)."))
+                source = ""
+            else:
+                try:
+                    source = raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    problems.append(_("The plan file is not UTF-8 text."))
+                    source = ""
+        elif form.plan_name.data in available:
+            filename = form.plan_name.data
+            source = (Path(PLANS_DIR) / filename).read_text(encoding="utf-8")
+        else:
+            problems.append(_("Choose a plan or upload one."))
+            source = ""
+            filename = ""
+        if not problems:
+            found = plans.check_plan(source, filename)
+            problems = [problem.render(_) for problem in found]
+        if not problems:
+            db = get_db()
+            workshop = workshops.create_from_plan(
+                db, plans.load_plan(source, filename), _me(), plan_source=source
+            )
+            db.commit()
+            flash(_("Workshop “%(title)s” created.", title=workshop.title), "success")
+            return redirect(url_for("console.workshop", workshop_id=workshop.id))
+    status = 400 if problems else 200
+    return render_template("console/new.html", form=form, problems=problems), status
+
+
+def _owned(workshop_id: int) -> Workshop:
+    try:
+        return workshops.get_owned(get_db(), workshop_id, _me())
+    except NotFound:
+        abort(404)
+
+
+@bp.get("/workshops/<int:workshop_id>")
+@facilitator_required
+def workshop(workshop_id: int) -> ResponseReturnValue:
+    """One workshop: its links, join code and viewpoints."""
+    found = _owned(workshop_id)
+    base = public_url("")
+    join = links.join_url(base, found)
+    return render_template(
+        "console/workshop.html",
+        workshop=found,
+        join_url=join,
+        projector_url=links.projector_url(base, found),
+        qr=qr_svg(join, title=_("Join code %(code)s", code=found.join_code)),
+        kinds=found.settings.get("kinds", []),
+        phases=found.settings.get("phases", {}),
+    )

@@ -1,0 +1,42 @@
+"""Public pages: the home page with the join-code form, and the join link phones open."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from workshop import workshops
+from workshop.web import get_db, use_workshop_language
+
+bp = Blueprint("home", __name__)
+
+
+@bp.route("/", methods=["GET"])
+def index() -> ResponseReturnValue:
+    """Home: type a join code, or log in as facilitator."""
+    code = request.args.get("code", "").strip()
+    error = None
+    if code:
+        found = workshops.find_open_by_code(get_db(), code)
+        if found is not None:
+            return redirect(url_for("home.join", code=found.join_code))
+        error = _(
+            "No open workshop has the code %(code)s. Check the code on the screen.", code=code
+        )
+    return render_template("home/index.html", code=code, error=error), (404 if error else 200)
+
+
+@bp.get("/j/<code>")
+def join(code: str) -> ResponseReturnValue:
+    """The join link from the QR code."""
+    found = workshops.find_open_by_code(get_db(), code)
+    if found is None:
+        error = _(
+            "No open workshop has the code %(code)s. Check the code on the screen.", code=code
+        )
+        return render_template("home/index.html", code=code, error=error), 404
+    use_workshop_language(found.language)
+    if found.join_code != code:
+        return redirect(url_for("home.join", code=found.join_code))
+    return render_template("participant/join.html", workshop=found)

@@ -1,0 +1,47 @@
+"""The projector: view-only, opened by the facilitator or with the display key."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from workshop import links, workshops
+from workshop.errors import NotFound
+from workshop.models import Workshop
+from workshop.qr import qr_svg
+from workshop.web import current_facilitator, get_db, public_url, use_workshop_language
+
+bp = Blueprint("projector", __name__, url_prefix="/projector")
+
+
+def viewable_workshop(workshop_id: int) -> Workshop:
+    """The workshop if the display key matches or its facilitator is logged in; else 404."""
+    db = get_db()
+    key = request.args.get("key", "")
+    by_key = workshops.find_by_display_token(db, key)
+    if by_key is not None and by_key.id == workshop_id:
+        return by_key
+    facilitator = current_facilitator()
+    if facilitator is not None:
+        try:
+            return workshops.get_owned(db, workshop_id, facilitator)
+        except NotFound:
+            pass
+    abort(404)
+
+
+@bp.get("/<int:workshop_id>")
+def show(workshop_id: int) -> ResponseReturnValue:
+    """The lobby wall: big QR code, short link, join code, viewpoints."""
+    workshop = viewable_workshop(workshop_id)
+    use_workshop_language(workshop.language)
+    join = links.join_url(public_url(""), workshop)
+    response = render_template(
+        "projector/lobby.html",
+        workshop=workshop,
+        join_url=join,
+        join_host=join.split("://", 1)[-1],
+        qr=qr_svg(join, title=_("Join code %(code)s", code=workshop.join_code), scale=16),
+    )
+    return response, 200, {"Referrer-Policy": "no-referrer"}
