@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import SelectField
+from wtforms import RadioField
 
 from workshop import links, plans, workshops
 from workshop.errors import NotFound
@@ -59,8 +59,8 @@ def shipped_plans() -> dict[str, plans.Plan]:
 class NewWorkshopForm(FlaskForm):  # type: ignore[misc]
     """Pick a shipped plan or upload one."""
 
-    plan_name = SelectField(_l("Session plan"), choices=[], validate_choice=False)
-    plan_file = FileField(_l("…or upload a plan (YAML)"))
+    plan_name = RadioField(_l("Session plan"), choices=[], validate_choice=False)
+    plan_file = FileField(_l("Plan file (YAML)"))
 
 
 @bp.get("/")
@@ -85,9 +85,7 @@ def new() -> ResponseReturnValue:
     """Create a workshop from a shipped or uploaded session plan."""
     available = shipped_plans()
     form = NewWorkshopForm()
-    form.plan_name.choices = [("", _("— choose a plan —"))] + [
-        (name, f"{plan.title} ({name})") for name, plan in available.items()
-    ]
+    form.plan_name.choices = [(name, plan.title) for name, plan in available.items()]
     problems: list[str] = []
     if form.validate_on_submit():
         upload = form.plan_file.data
@@ -122,7 +120,9 @@ def new() -> ResponseReturnValue:
             flash(_("Workshop “%(title)s” created.", title=workshop.title), "success")
             return redirect(url_for("console.workshop", workshop_id=workshop.id))
     status = 400 if problems else 200
-    return render_template("console/new.html", form=form, problems=problems), status
+    return render_template(
+        "console/new.html", form=form, problems=problems, available=available
+    ), status
 
 
 def _owned(workshop_id: int) -> Workshop:

@@ -1,0 +1,73 @@
+"""Browser fixtures: Debian's Chromium through Playwright, and a real ``workshop serve``."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Playwright, sync_playwright
+
+from tests.conftest import IN_CI
+from tests.support.processes import LiveServer, workshop_env
+
+CHROMIUM = os.environ.get("WORKSHOP_TEST_CHROMIUM", "/usr/bin/chromium")
+# Flags that keep Chromium quiet on a machine without internet (no background fetches).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test in this folder as a browser test."""
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    """Debian's Chromium; without it browser tests skip loudly, or fail under CI=true."""
+    path = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
+    if not path:
+        message = (
+            f"BROWSER TESTS NOT RUN: Chromium not found at {CHROMIUM}. "
+            "Install Debian's package: apt-get install chromium"
+        )
+        if IN_CI:
+            pytest.fail(message + " (CI=true: browser tests must run)")
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    """Playwright's driver (it never downloads a browser here)."""
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright, chromium_path: str) -> Iterator[Browser]:
+    """One headless Chromium for the whole run."""
+    instance = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+    yield instance
+    instance.close()
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A real server process (gevent, websockets) on 127.0.0.1 with its own SQLite file."""
+    instance = tmp_path_factory.mktemp("live") / "instance"
+    env = workshop_env(instance, f"sqlite:///{instance / 'workshop.db'}")
+    server = LiveServer(env).start()
+    yield server
+    server.stop()
