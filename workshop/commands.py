@@ -74,7 +74,7 @@ def db() -> None:
 def db_upgrade() -> None:
     """Apply pending migrations."""
     app = _app()
-    migrate.upgrade(app.extensions["workshop.engine"])
+    migrate.upgrade(app.extensions["workshop.engine"], verbose=True)
     click.echo("Database is up to date.")
 
 
@@ -162,7 +162,13 @@ def new(file: str, email: str, as_json: bool) -> None:
 
 
 @cli.command()
-@click.option("--facilitator", "email", default=DEMO_FACILITATOR, show_default=True)
+@click.option(
+    "--facilitator",
+    "email",
+    default=DEMO_FACILITATOR,
+    show_default=True,
+    help="Owner of the demo workshop (created without a password if new).",
+)
 def demo(email: str) -> None:
     """Create the demo workshop once (idempotent) and print the three links to open."""
     plan_obj, source = _load_plan(str(DEMO_PLAN))

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import secrets
+import socket
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-# Every setting the app reads, with its default and a one-line meaning; the README's
-# configuration table is generated from the same descriptions, so they cannot drift apart.
+# Every setting the app reads, with its default and a one-line meaning; a test checks that the
+# README's configuration table lists each of them.
 SETTINGS: dict[str, tuple[Any, str]] = {
     "DATABASE_URL": (
         None,
@@ -18,7 +19,11 @@ SETTINGS: dict[str, tuple[Any, str]] = {
     "INSTANCE_PATH": (None, "folder for the SQLite database and the generated secret key"),
     "HOST": ("127.0.0.1", "address `workshop serve` listens on (0.0.0.0 for phones on the LAN)"),
     "PORT": (5000, "port `workshop serve` listens on"),
-    "PUBLIC_URL": (None, "base of printed and QR links, e.g. https://denktank.example.org"),
+    "PUBLIC_URL": (
+        None,
+        "base of printed and QR links, e.g. https://denktank.example.org; default: "
+        "http://HOST:PORT, with this machine's LAN address when HOST is 0.0.0.0",
+    ),
     "SECRET_KEY": (None, "signs cookies; generated and kept in the instance folder if unset"),
     "LOGIN_LINK_MINUTES": (15, "how long a one-time login link stays valid"),
     "DEFAULT_LANGUAGE": ("nl", "interface language when the browser asks for neither nl nor en"),
@@ -71,8 +76,24 @@ def build(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
 
 
 def _link_host(host: str) -> str:
-    # A wildcard bind address is not something a browser can open.
-    return "127.0.0.1" if host in {"0.0.0.0", "::", ""} else host
+    # A wildcard bind address is not something a browser can open; phones in the room need the
+    # laptop's LAN address, which people read off the printed link or the QR code.
+    if host in {"0.0.0.0", "::", ""}:
+        return lan_address() or "127.0.0.1"
+    return host
+
+
+def lan_address() -> str | None:
+    """This machine's non-loopback IPv4 address as its hostname resolves, if any (no traffic)."""
+    try:
+        infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
+    except OSError:
+        return None
+    for info in infos:
+        address = str(info[4][0])
+        if not address.startswith("127."):
+            return address
+    return None
 
 
 def secret_key(instance_path: str, configured: str | None) -> str:

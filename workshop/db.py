@@ -15,6 +15,10 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine; SQLite gets WAL, a busy timeout, foreign keys and immediate write locks."""
     parsed = make_url(url)
+    if parsed.drivername in {"postgresql", "postgres"}:
+        # psycopg 3 is the driver we ship with; SQLAlchemy 2.0 would otherwise look for psycopg2.
+        parsed = parsed.set(drivername="postgresql+psycopg")
+        url = parsed.render_as_string(hide_password=False)
     if parsed.get_backend_name() != "sqlite":
         kwargs.setdefault("pool_pre_ping", True)
         return create_engine(url, **kwargs)

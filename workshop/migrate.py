@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -19,8 +21,10 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: Engine, revision: str = "head", verbose: bool = False) -> None:
     """Bring the database schema up to ``revision``."""
+    # Alembic narrates every step at INFO; only `workshop db upgrade` wants to hear it.
+    logging.getLogger("alembic").setLevel(logging.INFO if verbose else logging.WARNING)
     command.upgrade(alembic_config(engine), revision)
 
 

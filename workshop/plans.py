@@ -90,7 +90,11 @@ class PlanProblem:
 
     def render(self, translate: Callable[[str], str] = lambda s: s) -> str:
         """The problem as `file:line: message`, the message translated by `translate`."""
-        return f"{self.file}:{self.line}: " + translate(self.message) % self.params
+        params = {
+            key: translate(value) if key == "actual" and value in TYPE_NAMES else value
+            for key, value in self.params.items()
+        }
+        return f"{self.file}:{self.line}: " + translate(self.message) % params
 
     def __str__(self) -> str:
         return self.render()
@@ -216,19 +220,25 @@ def _parse(text: str, filename: str) -> Parsed:
             loader.dispose()
 
 
+# Type names are params of other messages; they are translated too (see PlanProblem.render).
+TYPE_NAMES = frozenset(
+    {N_("nothing"), N_("true/false"), N_("a number"), N_("text"), N_("a list"), N_("a mapping")}
+)
+
+
 def _type_name(value: object) -> str:
     if value is None:
-        return "nothing"
+        return N_("nothing")
     if isinstance(value, bool):
-        return "true/false"
+        return N_("true/false")
     if isinstance(value, int | float):
-        return "a number"
+        return N_("a number")
     if isinstance(value, str):
-        return "text"
+        return N_("text")
     if isinstance(value, list):
-        return "a list"
+        return N_("a list")
     if isinstance(value, dict):
-        return "a mapping"
+        return N_("a mapping")
     return type(value).__name__
 
 
@@ -240,7 +250,7 @@ def _shown(value: object) -> str:
 _SIMPLE: dict[str, str] = {
     "string_too_short": N_("%(key)s must not be empty"),
     "string_too_long": N_("%(key)s is too long: %(length)s characters (at most %(max_length)s)"),
-    "too_short": N_("%(key)s needs at least %(min_length)s entries, not %(actual_length)s"),
+    "too_short": N_("%(key)s has too few entries: %(actual_length)s (at least %(min_length)s)"),
     "too_long": N_("%(key)s has %(actual_length)s entries; at most %(max_length)s are allowed"),
     "int_type": N_("%(key)s must be a whole number, not %(value)s"),
     "int_parsing": N_("%(key)s must be a whole number, not %(value)s"),

@@ -5,16 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Flask, current_app, g, request, session
+from flask import Flask, current_app, g, render_template, request, session
 from flask_babel import Babel, format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf.csrf import CSRFProtect
+from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.exceptions import HTTPException
 
 from workshop import db as db_module
 from workshop import facilitators
-from workshop.errors import NotFound
+from workshop.errors import DomainError, NotFound
 from workshop.models import Facilitator
 from workshop.paths import TRANSLATIONS_DIR
 
@@ -48,6 +49,7 @@ def init_app(app: Flask) -> None:
     from workshop.views import register_blueprints
 
     register_blueprints(app)
+    register_error_pages(app)
     app.context_processor(_template_globals)
     app.after_request(_remember_language)
 
@@ -156,3 +158,40 @@ def phase_label(phase: str) -> str:
     """The translated name of a phase."""
     label = PHASE_LABELS.get(phase)
     return str(label) if label is not None else phase
+
+
+def register_error_pages(app: Flask) -> None:
+    """Friendly, translated pages for domain errors, HTTP errors and a stale form."""
+
+    @app.errorhandler(DomainError)
+    def _domain_error(error: DomainError) -> tuple[str, int]:
+        db: Session | None = g.get("db")
+        if db is not None:
+            db.rollback()
+        message = error.as_dict(_)["message"]
+        return render_template(
+            "errors/error.html", title=_("That did not work"), message=message
+        ), error.status
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(_error: CSRFError) -> tuple[str, int]:
+        message = _("The form had expired. Go back, reload the page and try again.")
+        return render_template(
+            "errors/error.html", title=_("Please try again"), message=message
+        ), 400
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException) -> Any:
+        if error.code not in (404, 405, 413, 500):
+            return error
+        titles = {
+            404: (_("Page not found"), _("This page does not exist, or you have no access to it.")),
+            405: (_("Not possible"), _("This page cannot be used like that.")),
+            413: (_("Too large"), _("What you sent is too large.")),
+            500: (
+                _("Something went wrong"),
+                _("The server made a mistake. Nothing you sent is lost; try again."),
+            ),
+        }
+        title, message = titles[error.code or 500]
+        return render_template("errors/error.html", title=title, message=message), error.code

@@ -160,3 +160,19 @@ def test_healthz_reports_the_database(client: FlaskClient) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_unknown_page_gets_a_translated_error_page(client: FlaskClient) -> None:
+    english = client.get("/console/workshops/999999/nothing")
+    dutch = client.get("/no-such-page", headers={"Accept-Language": "nl"})
+    assert english.status_code == 404 and "Page not found" in text_of(english)
+    assert dutch.status_code == 404 and "Pagina niet gevonden" in text_of(dutch)
+
+
+def test_expired_form_token_explains_what_to_do(client: FlaskClient, factory: Factory) -> None:
+    factory.facilitator("anna@example.org")
+    response = client.post(
+        "/login", data={"email": "anna@example.org", "password": "x", "csrf_token": "stale"}
+    )
+    assert response.status_code == 400
+    assert "reload the page" in text_of(response)

@@ -269,7 +269,7 @@ BAD_PLANS: list[tuple[str, str, int, str]] = [
         "empty viewpoints list",
         "title: T\nviewpoints: []\n",
         2,
-        "viewpoints needs at least 1 entries, not 0",
+        "viewpoints has too few entries: 0 (at least 1)",
     ),
     ("yaml syntax error", "title: T\nviewpoints: [\n  - name: A\n", 3, "YAML syntax error"),
     ("not a mapping at top", "- title: T\n", 1, "a plan must be a mapping of keys"),
