@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -129,6 +129,21 @@ def db(app: Flask) -> Iterator[Session]:
     yield session
     session.rollback()
     session.close()
+
+
+@pytest.fixture
+def scalar(app: Flask) -> Callable[[Any], Any]:
+    """Run one query in its own short read transaction (sees everything committed so far).
+
+    Use it to check what the app stored: the ``db`` session would keep its transaction (and on
+    SQLite the write lock) open between the test's reads and the app's writes.
+    """
+
+    def run(statement: Any) -> Any:
+        with app.extensions["workshop.read_sessionmaker"]() as session:
+            return session.scalar(statement)
+
+    return run
 
 
 @pytest.fixture

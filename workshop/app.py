@@ -38,7 +38,8 @@ def build_app(overrides: Mapping[str, Any] | None = None) -> Flask:
                 app.config[key] = overrides[key]
     logging.basicConfig(level=settings["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(message)s")
 
-    from workshop import realtime, web
+    from workshop import web
+    from workshop.realtime import server as realtime
 
     web.init_app(app)
     realtime.init_app(app, async_mode=settings.get("ASYNC_MODE") or "threading")

@@ -54,7 +54,7 @@ def _fail(error: DomainError) -> NoReturn:
 @click.option("--port", type=int, help="Port to listen on (default WORKSHOP_PORT or 5000).")
 def serve(host: str | None, port: int | None) -> None:
     """Run the server (gevent, websockets); applies pending migrations first."""
-    from workshop.realtime import socketio
+    from workshop.realtime.server import socketio
 
     app = _app(HOST=host, PORT=port, ASYNC_MODE="gevent")
     migrate.upgrade(app.extensions["workshop.engine"])

@@ -46,7 +46,8 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_begin(conn: Any) -> None:
         # A deferred transaction that reads and later writes can fail with SQLITE_BUSY without
         # waiting; taking the write lock up front makes writers queue on the busy timeout instead.
-        # Read-only work opts out with execution_options(sqlite_readonly=True).
+        # Readers opt out (execution_options(sqlite_readonly=True)): in WAL mode they never wait,
+        # and a reader must not hold the write lock while a writer in the same thread waits.
         if conn.get_execution_options().get("sqlite_readonly"):
             conn.exec_driver_sql("BEGIN")
         else:
@@ -54,8 +55,15 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    """Sessions that keep loaded objects usable after commit (handlers broadcast after commit)."""
+    """Sessions for changes; they keep loaded objects usable after commit (for broadcasting)."""
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def make_read_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    """Sessions for reading only (on SQLite they take no write lock)."""
+    return sessionmaker(
+        bind=engine.execution_options(sqlite_readonly=True), expire_on_commit=False
+    )
 
 
 def is_sqlite(engine: Engine) -> bool:

@@ -77,3 +77,26 @@ class DuplicateOperation(DomainError):
     def __init__(self, event_seq: int) -> None:
         self.event_seq = event_seq
         super().__init__()
+
+
+class WrongPhase(DomainError):
+    """Allowed, but not in the workshop's current phase."""
+
+    code = "wrong_phase"
+    message = N_("That is not possible in this phase of the workshop.")
+    status = 409
+
+
+class JoiningLocked(DomainError):
+    """The facilitator closed the door, or the workshop is over."""
+
+    code = "joining_locked"
+    message = N_("Joining this workshop is closed. Ask the facilitator.")
+    status = 403
+
+
+class TooLong(DomainError):
+    """Text over the workshop's limit."""
+
+    code = "too_long"
+    message = N_("That is too long: at most %(limit)d characters.")

@@ -36,16 +36,11 @@ def find_by_op(db: Session, workshop_id: int, op_id: str) -> Event | None:
     ).one_or_none()
 
 
-def append(
-    db: Session,
-    workshop_id: int,
-    type_: str,
-    payload: dict[str, Any],
-    *,
-    op_id: str | None = None,
-    actor: str = "system",
-) -> Event:
-    """Record one change; raise DuplicateOperation when ``op_id`` was applied already."""
+def claim(db: Session, workshop_id: int, op_id: str | None) -> int:
+    """Lock the workshop for this change and reserve its seq; DuplicateOperation if seen before.
+
+    Call first in a domain operation, so a retried op is recognised before anything changes.
+    """
     seq = next_seq(db, workshop_id)
     # Checked after taking the lock: a concurrent twin of this op has committed by now or
     # is still queued behind us, so the check cannot race.
@@ -53,6 +48,20 @@ def append(
         earlier = find_by_op(db, workshop_id, op_id)
         if earlier is not None:
             raise DuplicateOperation(earlier.seq)
+    return seq
+
+
+def record(
+    db: Session,
+    workshop_id: int,
+    seq: int,
+    type_: str,
+    payload: dict[str, Any],
+    *,
+    op_id: str | None = None,
+    actor: str = "system",
+) -> Event:
+    """Write the event row for a seq reserved with ``claim``."""
     event = Event(
         workshop_id=workshop_id,
         seq=seq,
@@ -65,6 +74,20 @@ def append(
     db.add(event)
     db.flush()
     return event
+
+
+def append(
+    db: Session,
+    workshop_id: int,
+    type_: str,
+    payload: dict[str, Any],
+    *,
+    op_id: str | None = None,
+    actor: str = "system",
+) -> Event:
+    """Claim and record in one go, for changes that need nothing checked in between."""
+    seq = claim(db, workshop_id, op_id)
+    return record(db, workshop_id, seq, type_, payload, op_id=op_id, actor=actor)
 
 
 def since(db: Session, workshop_id: int, after_seq: int, limit: int = 1000) -> Sequence[Event]:

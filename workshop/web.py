@@ -39,6 +39,7 @@ def init_app(app: Flask) -> None:
     engine = db_module.make_engine(app.config["WORKSHOP_DATABASE_URL"])
     app.extensions["workshop.engine"] = engine
     app.extensions["workshop.sessionmaker"] = db_module.make_sessionmaker(engine)
+    app.extensions["workshop.read_sessionmaker"] = db_module.make_read_sessionmaker(engine)
     app.teardown_appcontext(_close_db)
 
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS_DIR)
@@ -60,10 +61,22 @@ def sessionmaker_for(app: Flask) -> sessionmaker[Session]:
     return maker
 
 
+def read_sessionmaker_for(app: Flask) -> sessionmaker[Session]:
+    """The app's sessionmaker for read-only work."""
+    maker: sessionmaker[Session] = app.extensions["workshop.read_sessionmaker"]
+    return maker
+
+
 def get_db() -> Session:
-    """The request's database session, opened on first use and closed at teardown."""
+    """The request's database session, opened on first use and closed at teardown.
+
+    GET requests read (and at most write as their very first statement, like redeeming a
+    login link); other methods get a session that takes the write lock up front.
+    """
     if "db" not in g:
-        g.db = sessionmaker_for(current_app)()
+        reading = request.method in ("GET", "HEAD")
+        maker = read_sessionmaker_for(current_app) if reading else sessionmaker_for(current_app)
+        g.db = maker()
     db: Session = g.db
     return db
 
@@ -131,6 +144,32 @@ def _remember_language(response: Any) -> Any:
 def use_workshop_language(language: str) -> None:
     """Make the current page default to a workshop's language (call before translating)."""
     g.workshop_language = language
+
+
+def participant_cookie_name(workshop_id: int) -> str:
+    """The cookie holding a phone's participant secret for one workshop."""
+    return f"denktank_p{workshop_id}"
+
+
+def page_config(role: str, workshop_id: int, **extra: Any) -> dict[str, Any]:
+    """The JSON a live page embeds: event names, socket settings, role-specific bits."""
+    from workshop.realtime import names
+
+    auth: dict[str, Any] = {"workshop": workshop_id, "role": role}
+    for key in ("key", "viewpoint"):
+        if extra.get(key):
+            auth[key] = extra.pop(key)
+        else:
+            extra.pop(key, None)
+    return {
+        "names": names.ALL,
+        "fact_names": sorted(names.FACTS.values()),
+        "role": role,
+        "workshop_id": workshop_id,
+        "lang": select_language(),
+        "socket": {"path": "/socket.io", "auth": auth},
+        **extra,
+    }
 
 
 def public_url(path: str) -> str:

@@ -1,34 +1,5 @@
-"""Socket.IO: the realtime channel between phones, projector and console."""
+"""Realtime: Socket.IO server, event names, audiences and handlers.
 
-from __future__ import annotations
-
-from flask import Flask
-from flask_socketio import SocketIO
-
-socketio = SocketIO()
-
-
-def init_app(app: Flask, async_mode: str) -> None:
-    """Attach Socket.IO; ``gevent`` for ``workshop serve``, ``threading`` in tests."""
-    socketio.init_app(
-        app,
-        async_mode=async_mode,
-        message_queue=app.config.get("WORKSHOP_MESSAGE_QUEUE"),
-        # Only pages served from our own public URL (or this machine's loopback) may open a socket.
-        cors_allowed_origins=allowed_origins(app),
-        max_http_buffer_size=16 * 1024,
-        ping_interval=10,
-        ping_timeout=20,
-    )
-
-
-def allowed_origins(app: Flask) -> list[str]:
-    """The public URL plus the loopback names of the same port."""
-    public = app.config["WORKSHOP_PUBLIC_URL"]
-    port = app.config["WORKSHOP_PORT"]
-    origins = [public]
-    for host in ("127.0.0.1", "localhost"):
-        origin = f"http://{host}:{port}"
-        if origin not in origins:
-            origins.append(origin)
-    return origins
+Kept free of imports so ``workshop.realtime.names`` can be used by domain modules without
+pulling in Flask-SocketIO.
+"""

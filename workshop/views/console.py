@@ -20,7 +20,8 @@ from workshop.errors import NotFound
 from workshop.models import Facilitator, Workshop
 from workshop.paths import PLANS_DIR
 from workshop.qr import qr_svg
-from workshop.web import current_facilitator, get_db, public_url
+from workshop.plans import PHASES
+from workshop.web import current_facilitator, get_db, page_config, phase_label, public_url
 
 bp = Blueprint("console", __name__, url_prefix="/console")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -139,12 +140,22 @@ def workshop(workshop_id: int) -> ResponseReturnValue:
     found = _owned(workshop_id)
     base = public_url("")
     join = links.join_url(base, found)
+    projector = links.projector_url(base, found)
     return render_template(
         "console/workshop.html",
         workshop=found,
         join_url=join,
-        projector_url=links.projector_url(base, found),
+        projector_url=projector,
         qr=qr_svg(join, title=_("Join code %(code)s", code=found.join_code)),
         kinds=found.settings.get("kinds", []),
         phases=found.settings.get("phases", {}),
+        page_config=page_config(
+            "facilitator",
+            found.id,
+            projector_url=projector,
+            join_url=join,
+            phases=list(PHASES),
+            phase_labels={phase: phase_label(phase) for phase in PHASES},
+            planned_minutes=found.settings.get("phases", {}),
+        ),
     )

@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from workshop import workshops
-from workshop.web import get_db, use_workshop_language
+from workshop.web import get_db
 
 bp = Blueprint("home", __name__)
 
@@ -20,23 +20,8 @@ def index() -> ResponseReturnValue:
     if code:
         found = workshops.find_open_by_code(get_db(), code)
         if found is not None:
-            return redirect(url_for("home.join", code=found.join_code))
+            return redirect(url_for("participant.join", code=found.join_code))
         error = _(
             "No open workshop has the code %(code)s. Check the code on the screen.", code=code
         )
     return render_template("home/index.html", code=code, error=error), (404 if error else 200)
-
-
-@bp.get("/j/<code>")
-def join(code: str) -> ResponseReturnValue:
-    """The join link from the QR code."""
-    found = workshops.find_open_by_code(get_db(), code)
-    if found is None:
-        error = _(
-            "No open workshop has the code %(code)s. Check the code on the screen.", code=code
-        )
-        return render_template("home/index.html", code=code, error=error), 404
-    use_workshop_language(found.language)
-    if found.join_code != code:
-        return redirect(url_for("home.join", code=found.join_code))
-    return render_template("participant/join.html", workshop=found)

@@ -10,7 +10,13 @@ from workshop import links, workshops
 from workshop.errors import NotFound
 from workshop.models import Workshop
 from workshop.qr import qr_svg
-from workshop.web import current_facilitator, get_db, public_url, use_workshop_language
+from workshop.web import (
+    current_facilitator,
+    get_db,
+    page_config,
+    public_url,
+    use_workshop_language,
+)
 
 bp = Blueprint("projector", __name__, url_prefix="/projector")
 
@@ -33,15 +39,28 @@ def viewable_workshop(workshop_id: int) -> Workshop:
 
 @bp.get("/<int:workshop_id>")
 def show(workshop_id: int) -> ResponseReturnValue:
-    """The lobby wall: big QR code, short link, join code, viewpoints."""
+    """The wall (or one group's screen): lobby with QR code, then the live notes."""
     workshop = viewable_workshop(workshop_id)
     use_workshop_language(workshop.language)
+    slug = request.args.get("viewpoint", "")
+    group = next((vp for vp in workshop.viewpoints if vp.slug == slug), None)
+    if slug and group is None:
+        abort(404)
     join = links.join_url(public_url(""), workshop)
     response = render_template(
-        "projector/lobby.html",
+        "projector/wall.html",
         workshop=workshop,
         join_url=join,
         join_host=join.split("://", 1)[-1],
         qr=qr_svg(join, title=_("Join code %(code)s", code=workshop.join_code), scale=16),
+        group_viewpoint=group,
+        page_config=page_config(
+            "projector",
+            workshop.id,
+            key=request.args.get("key", ""),
+            viewpoint=group.slug if group else None,
+            viewpoint_slug=group.slug if group else None,
+            join_url=join,
+        ),
     )
-    return response, 200, {"Referrer-Policy": "no-referrer"}
+    return response, 200, {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}

@@ -1,0 +1,73 @@
+"""Every realtime event name, in one place; the pages embed ``ALL`` so JavaScript reads them."""
+
+from __future__ import annotations
+
+# Commands: what a client asks for (imperative). Each carries an op_id and gets an ack.
+NOTE_ADD = "note:add"
+NOTE_EDIT = "note:edit"
+NOTE_DELETE = "note:delete"
+NOTE_HIDE = "note:hide"
+NOTE_RESTORE = "note:restore"
+PHASE_SET = "phase:set"
+TIMER_START = "timer:start"
+TIMER_PAUSE = "timer:pause"
+TIMER_ADD = "timer:add"
+TIMER_RESET = "timer:reset"
+JOINING_SET = "joining:set"
+PARTICIPANT_MOVE = "participant:move"
+SPOTLIGHT_SET = "spotlight:set"
+WORKSHOP_UPDATE = "workshop:update"
+# Read-only request: replay what a client missed, or a snapshot.
+SYNC = "sync"
+
+# Facts: what the server stored and now broadcasts (past tense). Each carries the seq.
+WORKSHOP_CREATED = "workshop:created"
+NOTE_ADDED = "note:added"
+NOTE_EDITED = "note:edited"
+NOTE_DELETED = "note:deleted"
+NOTE_HIDDEN = "note:hidden"
+NOTE_RESTORED = "note:restored"
+PHASE_CHANGED = "phase:changed"
+TIMER_CHANGED = "timer:changed"
+JOINING_CHANGED = "joining:changed"
+PARTICIPANT_JOINED = "participant:joined"
+PARTICIPANT_MOVED = "participant:moved"
+SPOTLIGHT_CHANGED = "spotlight:changed"
+WORKSHOP_UPDATED = "workshop:updated"
+# Sent instead of a fact the receiver may not see, so its seq still advances without a gap.
+SEQ_SKIPPED = "seq:skipped"
+
+COMMANDS = {
+    "NOTE_ADD": NOTE_ADD,
+    "NOTE_EDIT": NOTE_EDIT,
+    "NOTE_DELETE": NOTE_DELETE,
+    "NOTE_HIDE": NOTE_HIDE,
+    "NOTE_RESTORE": NOTE_RESTORE,
+    "PHASE_SET": PHASE_SET,
+    "TIMER_START": TIMER_START,
+    "TIMER_PAUSE": TIMER_PAUSE,
+    "TIMER_ADD": TIMER_ADD,
+    "TIMER_RESET": TIMER_RESET,
+    "JOINING_SET": JOINING_SET,
+    "PARTICIPANT_MOVE": PARTICIPANT_MOVE,
+    "SPOTLIGHT_SET": SPOTLIGHT_SET,
+    "WORKSHOP_UPDATE": WORKSHOP_UPDATE,
+    "SYNC": SYNC,
+}
+FACTS = {
+    "WORKSHOP_CREATED": WORKSHOP_CREATED,
+    "NOTE_ADDED": NOTE_ADDED,
+    "NOTE_EDITED": NOTE_EDITED,
+    "NOTE_DELETED": NOTE_DELETED,
+    "NOTE_HIDDEN": NOTE_HIDDEN,
+    "NOTE_RESTORED": NOTE_RESTORED,
+    "PHASE_CHANGED": PHASE_CHANGED,
+    "TIMER_CHANGED": TIMER_CHANGED,
+    "JOINING_CHANGED": JOINING_CHANGED,
+    "PARTICIPANT_JOINED": PARTICIPANT_JOINED,
+    "PARTICIPANT_MOVED": PARTICIPANT_MOVED,
+    "SPOTLIGHT_CHANGED": SPOTLIGHT_CHANGED,
+    "WORKSHOP_UPDATED": WORKSHOP_UPDATED,
+    "SEQ_SKIPPED": SEQ_SKIPPED,
+}
+ALL = {**COMMANDS, **FACTS}

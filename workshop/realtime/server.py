@@ -1,0 +1,38 @@
+"""The Socket.IO server object and its configuration."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_socketio import SocketIO
+
+socketio = SocketIO()
+
+
+def init_app(app: Flask, async_mode: str) -> None:
+    """Attach Socket.IO; ``gevent`` for ``workshop serve``, ``threading`` in tests."""
+    # Handlers must be registered before the first init_app: Flask-SocketIO keeps handlers
+    # registered while it has no server yet and re-attaches them to every app it serves.
+    from workshop.realtime import handlers  # noqa: F401
+
+    socketio.init_app(
+        app,
+        async_mode=async_mode,
+        message_queue=app.config.get("WORKSHOP_MESSAGE_QUEUE"),
+        # Only pages served from our own public URL (or this machine's loopback) may open a socket.
+        cors_allowed_origins=allowed_origins(app),
+        max_http_buffer_size=16 * 1024,
+        ping_interval=10,
+        ping_timeout=20,
+    )
+
+
+def allowed_origins(app: Flask) -> list[str]:
+    """The public URL plus the loopback names of the same port."""
+    public = app.config["WORKSHOP_PUBLIC_URL"]
+    port = app.config["WORKSHOP_PORT"]
+    origins = [public]
+    for host in ("127.0.0.1", "localhost"):
+        origin = f"http://{host}:{port}"
+        if origin not in origins:
+            origins.append(origin)
+    return origins

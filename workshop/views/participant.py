@@ -1,0 +1,116 @@
+"""The phone: join a workshop by its code, then the live board of one's group."""
+
+from __future__ import annotations
+
+from flask import Blueprint, make_response, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from workshop import participants, workshops
+from workshop.errors import DomainError
+from workshop.models import Participant, Workshop
+from workshop.web import (
+    get_db,
+    page_config,
+    participant_cookie_name,
+    use_workshop_language,
+)
+
+bp = Blueprint("participant", __name__)
+COOKIE_MAX_AGE = 30 * 24 * 3600
+
+
+def _workshop(code: str) -> Workshop | None:
+    return workshops.find_open_by_code(get_db(), code)
+
+
+def _not_found(code: str) -> ResponseReturnValue:
+    error = _("No open workshop has the code %(code)s. Check the code on the screen.", code=code)
+    return render_template("home/index.html", code=code, error=error), 404
+
+
+def _me(workshop: Workshop) -> Participant | None:
+    secret = request.cookies.get(participant_cookie_name(workshop.id))
+    return participants.identify(get_db(), workshop.id, secret)
+
+
+def _join_form(workshop: Workshop, error: str | None = None, name: str = "") -> ResponseReturnValue:
+    page = render_template(
+        "participant/join.html",
+        workshop=workshop,
+        viewpoints=workshop.viewpoints,
+        anonymous=bool(workshop.settings.get("anonymous", False)),
+        assignment=participants.assignment(workshop),
+        locked=workshop.joining_locked or workshop.phase == "closed",
+        error=error,
+        display_name=name,
+    )
+    return page, (400 if error else 200)
+
+
+@bp.get("/j/<code>")
+def join(code: str) -> ResponseReturnValue:
+    """The join link from the QR code: the join form, or the board when already joined."""
+    workshop = _workshop(code)
+    if workshop is None:
+        return _not_found(code)
+    if workshop.join_code != code:
+        return redirect(url_for("participant.join", code=workshop.join_code))
+    use_workshop_language(workshop.language)
+    me = _me(workshop)
+    if me is None:
+        return _join_form(workshop)
+    viewpoint = next((vp for vp in workshop.viewpoints if vp.id == me.viewpoint_id), None)
+    response = make_response(
+        render_template(
+            "participant/board.html",
+            workshop=workshop,
+            participant=me,
+            viewpoint=viewpoint,
+            page_config=page_config(
+                "participant",
+                workshop.id,
+                participant_id=me.id,
+                viewpoint_id=me.viewpoint_id,
+                join_code=workshop.join_code,
+            ),
+        )
+    )
+    # The board is personal: never cache it where another phone could get it.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/j/<code>")
+def join_submit(code: str) -> ResponseReturnValue:
+    """Create the participant and give the phone its secret cookie."""
+    workshop = _workshop(code)
+    if workshop is None:
+        return _not_found(code)
+    use_workshop_language(workshop.language)
+    if _me(workshop) is not None:
+        return redirect(url_for("participant.join", code=workshop.join_code))
+    name = request.form.get("display_name", "")
+    db = get_db()
+    try:
+        _participant, secret, _event = participants.join(
+            db, workshop, name, request.form.get("viewpoint")
+        )
+        db.commit()
+    except DomainError as error:
+        db.rollback()
+        return _join_form(workshop, error.as_dict(_)["message"], name)
+    from workshop.realtime.broadcast import Delivery, broadcast
+
+    broadcast(Delivery.of(workshop, _event))
+    response = redirect(url_for("participant.join", code=workshop.join_code))
+    response.set_cookie(
+        participant_cookie_name(workshop.id),
+        secret,
+        max_age=COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure,
+        path="/",
+    )
+    return response
