@@ -55,7 +55,7 @@ def postgres_database() -> Iterator[str]:
         admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 - any failure means "not reachable"
         require_service("PostgreSQL", error)
     url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
     engine = make_engine(url)

@@ -71,10 +71,17 @@ def public_note(note: dict[str, Any]) -> dict[str, Any]:
 
 def redacted_note(note: dict[str, Any]) -> dict[str, Any]:
     """Enough to count a note, nothing to read."""
-    return {"id": note["id"], "viewpoint_id": note["viewpoint_id"], "kind": note["kind"], "redacted": True}
+    return {
+        "id": note["id"],
+        "viewpoint_id": note["viewpoint_id"],
+        "kind": note["kind"],
+        "redacted": True,
+    }
 
 
-def note_for(note: dict[str, Any], audience: Audience, visibility: Visibility) -> dict[str, Any] | None:
+def note_for(
+    note: dict[str, Any], audience: Audience, visibility: Visibility
+) -> dict[str, Any] | None:
     """The note as this audience sees it, or None when it may not see it at all."""
     access = note_access(note, audience, visibility)
     if access == FULL:

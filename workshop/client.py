@@ -1,6 +1,7 @@
 """A Python client of the realtime protocol, for tests, scripts and the load tool.
 
-    phone = WorkshopClient.join("http://127.0.0.1:5000", "K7QX4M", name="Anna", viewpoint="gemeenten")
+    base = "http://127.0.0.1:5000"
+    phone = WorkshopClient.join(base, "K7QX4M", name="Anna", viewpoint="gemeenten")
     phone.connect()
     phone.send("note:add", {"note_id": new_note_id(), "kind": "risk", "text": "Lock-in"})
     phone.wait_for(lambda c: len(c.notes) == 1)
@@ -110,7 +111,9 @@ class WorkshopClient:
         self._changed = threading.Condition(self._lock)
         self._syncing = False
         self._buffer: list[tuple[str, dict[str, Any]]] = []
-        self.sio = socketio.Client(reconnection=True, reconnection_delay=0.2, reconnection_delay_max=2)
+        self.sio = socketio.Client(
+            reconnection=True, reconnection_delay=0.2, reconnection_delay_max=2
+        )
         self.sio.on("connect", self._on_connect)
         for fact in names.FACTS.values():
             self.sio.on(fact, self._fact_handler(fact))
@@ -139,7 +142,9 @@ class WorkshopClient:
         return cls(base_url, workshop_id, "participant", http=http, **kwargs)
 
     @classmethod
-    def facilitator(cls, base_url: str, login_url: str, workshop_id: int, **kwargs: Any) -> WorkshopClient:
+    def facilitator(
+        cls, base_url: str, login_url: str, workshop_id: int, **kwargs: Any
+    ) -> WorkshopClient:
         """Log in with a one-time link and return the facilitator's client."""
         http = HttpSession(base_url)
         status, _url, _page = http.get(login_url)
@@ -148,7 +153,9 @@ class WorkshopClient:
         return cls(base_url, workshop_id, "facilitator", http=http, **kwargs)
 
     @classmethod
-    def projector(cls, projector_url: str, viewpoint: str | None = None, **kwargs: Any) -> WorkshopClient:
+    def projector(
+        cls, projector_url: str, viewpoint: str | None = None, **kwargs: Any
+    ) -> WorkshopClient:
         """A view-only display from its projector link."""
         parts = urllib.parse.urlsplit(projector_url)
         workshop_id = int(parts.path.rstrip("/").rsplit("/", 1)[-1])
@@ -270,7 +277,9 @@ class WorkshopClient:
         return [note["text"] for note in self.notes.values() if not note.get("redacted")]
 
     # --- commands -----------------------------------------------------------------------
-    def send(self, name: str, payload: dict[str, Any] | None = None, attempts: int = 5) -> dict[str, Any]:
+    def send(
+        self, name: str, payload: dict[str, Any] | None = None, attempts: int = 5
+    ) -> dict[str, Any]:
         """Send a command and return its ack; retries a lost ack with the same op id."""
         body = {"op_id": new_op_id(), **(payload or {})}
         last_error: Exception | None = None

@@ -61,9 +61,7 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 
 def make_read_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     """Sessions for reading only (on SQLite they take no write lock)."""
-    return sessionmaker(
-        bind=engine.execution_options(sqlite_readonly=True), expire_on_commit=False
-    )
+    return sessionmaker(bind=engine.execution_options(sqlite_readonly=True), expire_on_commit=False)
 
 
 def is_sqlite(engine: Engine) -> bool:

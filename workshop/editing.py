@@ -1,4 +1,4 @@
-"""Editing a workshop while it runs: texts and settings any time, viewpoints and kinds in the lobby."""
+"""Editing a running workshop: texts and settings any time, viewpoints and kinds in the lobby."""
 
 from __future__ import annotations
 
@@ -23,11 +23,16 @@ MAX_VIEWPOINTS = 12
 MAX_KINDS = 6
 
 
-def update(db: Session, workshop: Workshop, actor: Actor, changes: dict[str, Any], op_id: str) -> Event:
+def update(
+    db: Session, workshop: Workshop, actor: Actor, changes: dict[str, Any], op_id: str
+) -> Event:
     """Apply the given changes; all or nothing."""
     actor.require_facilitator()
     seq = events.claim(db, workshop.id, op_id)
-    settings = {key: (dict(value) if isinstance(value, dict) else value) for key, value in workshop.settings.items()}
+    settings = {
+        key: (dict(value) if isinstance(value, dict) else value)
+        for key, value in workshop.settings.items()
+    }
     if "title" in changes:
         workshop.title = text.required(changes["title"], 200)
     if "theme" in changes:
@@ -48,9 +53,8 @@ def update(db: Session, workshop: Workshop, actor: Actor, changes: dict[str, Any
         if changes["assignment"] not in ASSIGNMENTS:
             raise InvalidInput(N_("Unknown way of placing participants."))
         settings.setdefault("participants", {})["assignment"] = changes["assignment"]
-    if "kinds" in changes or "viewpoints" in changes:
-        if workshop.phase != "lobby":
-            raise WrongPhase(N_("Viewpoints and note kinds can only change in the lobby."))
+    if ("kinds" in changes or "viewpoints" in changes) and workshop.phase != "lobby":
+        raise WrongPhase(N_("Viewpoints and note kinds can only change in the lobby."))
     if "kinds" in changes:
         settings["kinds"] = _kinds(db, workshop, changes["kinds"])
     if "viewpoints" in changes:
@@ -84,7 +88,9 @@ def _kinds(db: Session, workshop: Workshop, value: object) -> list[dict[str, str
         kinds.append({"key": key, "label": text.required(item.get("label"), 40)})
     keys = {kind["key"] for kind in kinds}
     used = db.scalars(
-        select(Note.kind).where(Note.workshop_id == workshop.id, Note.deleted_at.is_(None)).distinct()
+        select(Note.kind)
+        .where(Note.workshop_id == workshop.id, Note.deleted_at.is_(None))
+        .distinct()
     ).all()
     if set(used) - keys:
         raise Conflict(N_("A note kind that notes already use cannot be removed."))
@@ -110,7 +116,9 @@ def _viewpoints(db: Session, workshop: Workshop, value: object) -> None:
             raise InvalidInput(N_("A colour looks like #0072B2."))
         raw_id = item.get("id")
         if raw_id is None:
-            viewpoint = Viewpoint(workshop_id=workshop.id, slug="", name=name, question=question, colour=colour)
+            viewpoint = Viewpoint(
+                workshop_id=workshop.id, slug="", name=name, question=question, colour=colour
+            )
             db.add(viewpoint)
         else:
             found = existing.get(validate.record_id(raw_id))
@@ -124,7 +132,9 @@ def _viewpoints(db: Session, workshop: Workshop, value: object) -> None:
         in_use = db.scalar(
             select(func.count()).select_from(Note).where(Note.viewpoint_id == removed.id)
         ) or db.scalar(
-            select(func.count()).select_from(Participant).where(Participant.viewpoint_id == removed.id)
+            select(func.count())
+            .select_from(Participant)
+            .where(Participant.viewpoint_id == removed.id)
         )
         if in_use:
             raise Conflict(

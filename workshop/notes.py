@@ -49,7 +49,9 @@ def _own_note(db: Session, workshop: Workshop, actor: Actor, note_id: object) ->
     return note
 
 
-def _event(db: Session, workshop: Workshop, seq: int, name: str, note: Note, op_id: str, actor: Actor) -> Event:
+def _event(
+    db: Session, workshop: Workshop, seq: int, name: str, note: Note, op_id: str, actor: Actor
+) -> Event:
     return events.record(
         db, workshop.id, seq, name, {"note": state.note_full(note)}, op_id=op_id, actor=actor.label
     )
@@ -103,7 +105,14 @@ def add(
 
 
 def edit(
-    db: Session, workshop: Workshop, actor: Actor, *, note_id: object, body: object, kind: object, op_id: str
+    db: Session,
+    workshop: Workshop,
+    actor: Actor,
+    *,
+    note_id: object,
+    body: object,
+    kind: object,
+    op_id: str,
 ) -> Event:
     """Change a note's text (and kind): its author, or the facilitator as moderator."""
     seq = events.claim(db, workshop.id, op_id)

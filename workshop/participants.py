@@ -31,7 +31,9 @@ def assignment(workshop: Workshop) -> str:
 def least_busy_viewpoint(db: Session, workshop: Workshop) -> Viewpoint | None:
     """The viewpoint with the fewest participants (earliest on ties), for auto-balancing."""
     by_viewpoint, _ = state.counts(db, workshop.id)
-    viewpoints = sorted(workshop.viewpoints, key=lambda vp: (by_viewpoint.get(vp.id, 0), vp.position))
+    viewpoints = sorted(
+        workshop.viewpoints, key=lambda vp: (by_viewpoint.get(vp.id, 0), vp.position)
+    )
     return viewpoints[0] if viewpoints else None
 
 
@@ -74,7 +76,10 @@ def join(
         workshop.id,
         seq,
         names.PARTICIPANT_JOINED,
-        {"participant": state.participant_info(participant), **state.count_payload(db, workshop.id)},
+        {
+            "participant": state.participant_info(participant),
+            **state.count_payload(db, workshop.id),
+        },
         actor=f"participant:{participant.id}",
     )
     return participant, secret, event
@@ -118,7 +123,11 @@ def move(
         workshop.id,
         seq,
         names.PARTICIPANT_MOVED,
-        {"participant_id": participant.id, "viewpoint_id": target, **state.count_payload(db, workshop.id)},
+        {
+            "participant_id": participant.id,
+            "viewpoint_id": target,
+            **state.count_payload(db, workshop.id),
+        },
         op_id=op_id,
         actor=actor.label,
     )

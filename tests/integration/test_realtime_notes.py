@@ -140,7 +140,9 @@ def test_authors_edit_and_delete_their_own_notes_only(room: Room) -> None:
     mine = note_id()
     post(room.anna, "Eerste versie", note_id=mine)
     room.drain()
-    edited = room.anna.emit("note:edit", {"note_id": mine, "text": "Tweede versie", "kind": "consequence"})
+    edited = room.anna.emit(
+        "note:edit", {"note_id": mine, "text": "Tweede versie", "kind": "consequence"}
+    )
     assert edited["ok"]
     [(name, fact)] = room.bram.take()
     assert name == "note:edited" and fact["note"]["text"] == "Tweede versie"

@@ -43,7 +43,8 @@ def test_wheel_contains_everything_the_app_reads(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for required in (
         "workshop/templates/base.html",
-        "workshop/templates/projector/lobby.html",
+        "workshop/templates/projector/wall.html",
+        "workshop/static/js/realtime.js",
         "workshop/static/css/app.css",
         "workshop/sessions/denktank-cloudstrategie.yaml",
         "workshop/migrations/env.py",

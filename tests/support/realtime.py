@@ -34,7 +34,9 @@ class Screen:
         self.sio = sio
         self.received: list[tuple[str, dict[str, Any]]] = []
 
-    def emit(self, name: str, payload: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
+    def emit(
+        self, name: str, payload: dict[str, Any] | None = None, **extra: Any
+    ) -> dict[str, Any]:
         """Send a command (with a fresh op_id unless given) and return its ack."""
         body = {"op_id": op(), **(payload or {}), **extra}
         ack: dict[str, Any] = self.sio.emit(name, body, callback=True)
@@ -62,7 +64,9 @@ def connect(app: Flask, http: FlaskClient, auth: dict[str, Any]) -> Screen:
     return Screen(sio)
 
 
-def join(app: Flask, workshop: Workshop, name: str = "", viewpoint: str | None = "gemeenten") -> tuple[FlaskClient, Screen]:
+def join(
+    app: Flask, workshop: Workshop, name: str = "", viewpoint: str | None = "gemeenten"
+) -> tuple[FlaskClient, Screen]:
     """A phone joins over HTTP (form + cookie) and connects."""
     http = app.test_client()
     http.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
@@ -88,7 +92,11 @@ def facilitator_screen(app: Flask, db: Session, owner: Facilitator, workshop: Wo
 
 def projector_screen(app: Flask, workshop: Workshop, viewpoint: str | None = None) -> Screen:
     """A view-only wall (or group screen) with the display key."""
-    auth: dict[str, Any] = {"workshop": workshop.id, "role": "projector", "key": workshop.display_token}
+    auth: dict[str, Any] = {
+        "workshop": workshop.id,
+        "role": "projector",
+        "key": workshop.display_token,
+    }
     if viewpoint:
         auth["viewpoint"] = viewpoint
     return connect(app, app.test_client(), auth)

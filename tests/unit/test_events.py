@@ -67,7 +67,7 @@ def _hammer(
                     op_id=f"w{worker}-{n}",
                 )
                 db.commit()
-    except BaseException as error:
+    except BaseException as error:  # noqa: BLE001 - handed to the test thread
         errors.append(error)
 
 

@@ -61,7 +61,6 @@ def _read_db() -> Session:
     return session
 
 
-@socketio.on("connect")
 def on_connect(auth: Any = None) -> None:
     """Authenticate the socket and put it in its audience's room."""
     if not isinstance(auth, dict):
@@ -81,7 +80,9 @@ def on_connect(auth: Any = None) -> None:
     join_room(connection.audience.room(workshop_id))
 
 
-def _authenticate(db: Session, workshop: Workshop, role: object, auth: dict[str, Any]) -> Connection:
+def _authenticate(
+    db: Session, workshop: Workshop, role: object, auth: dict[str, Any]
+) -> Connection:
     from workshop.web import current_facilitator
 
     facilitator = current_facilitator()
@@ -89,7 +90,9 @@ def _authenticate(db: Session, workshop: Workshop, role: object, auth: dict[str,
     if role == FACILITATOR:
         if not owner:
             raise _refuse(Forbidden())
-        return Connection(workshop.id, FACILITATOR, FACILITATOR_AUDIENCE, facilitator_id=workshop.owner_id)
+        return Connection(
+            workshop.id, FACILITATOR, FACILITATOR_AUDIENCE, facilitator_id=workshop.owner_id
+        )
     if role == PROJECTOR:
         key = auth.get("key")
         if not owner and not (isinstance(key, str) and key and key == workshop.display_token):
@@ -115,7 +118,6 @@ def _authenticate(db: Session, workshop: Workshop, role: object, auth: dict[str,
     raise _refuse(InvalidInput())
 
 
-@socketio.on("disconnect")
 def on_disconnect(*_args: Any) -> None:
     """Forget the socket."""
     CONNECTIONS.pop(request.sid, None)  # type: ignore[attr-defined]
@@ -136,7 +138,6 @@ def _actor(db: Session, connection: Connection) -> Actor:
     return Actor(PROJECTOR)
 
 
-@socketio.on(names.SYNC)
 def on_sync(payload: Any = None) -> dict[str, Any]:
     """Replay what the client missed, or send a snapshot."""
     connection = _connection()
@@ -166,6 +167,10 @@ def _follow_viewpoint(connection: Connection, me: Participant) -> None:
         join_room(audience.room(connection.workshop_id))
         connection.audience = audience
 
+
+socketio.on_event("connect", on_connect)
+socketio.on_event("disconnect", on_disconnect)
+socketio.on_event(names.SYNC, on_sync)
 
 Operation = Callable[[Session, Workshop, Actor, dict[str, Any], str], Event]
 

@@ -19,8 +19,8 @@ from workshop import links, plans, workshops
 from workshop.errors import NotFound
 from workshop.models import Facilitator, Workshop
 from workshop.paths import PLANS_DIR
-from workshop.qr import qr_svg
 from workshop.plans import PHASES
+from workshop.qr import qr_svg
 from workshop.web import current_facilitator, get_db, page_config, phase_label, public_url
 
 bp = Blueprint("console", __name__, url_prefix="/console")
