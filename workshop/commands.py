@@ -54,7 +54,7 @@ def _fail(error: DomainError) -> NoReturn:
 @click.option("--port", type=int, help="Port to listen on (default WORKSHOP_PORT or 5000).")
 def serve(host: str | None, port: int | None) -> None:
     """Run the server (gevent, websockets); applies pending migrations first."""
-    from workshop.realtime.server import socketio
+    from workshop.realtime.server import serve as serve_app
 
     app = _app(HOST=host, PORT=port, ASYNC_MODE="gevent")
     migrate.upgrade(app.extensions["workshop.engine"])
@@ -62,7 +62,7 @@ def serve(host: str | None, port: int | None) -> None:
     bind_port = app.config["WORKSHOP_PORT"]
     public = app.config["WORKSHOP_PUBLIC_URL"]
     click.echo(f"Denktank serving on http://{bind_host}:{bind_port}/ (public: {public})")
-    socketio.run(app, host=bind_host, port=bind_port, log_output=False, use_reloader=False)
+    serve_app(app, bind_host, bind_port)
 
 
 @cli.group()

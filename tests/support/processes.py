@@ -71,7 +71,7 @@ class LiveServer:
     def start(self, timeout: float = 30.0) -> LiveServer:
         """Start the server and wait until /healthz answers."""
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        log = self.log_path.open("wb")
+        log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             [*self.command, "serve"],
             env=self.env,
@@ -99,6 +99,17 @@ class LiveServer:
     def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
         """Run a ``workshop`` command against the same instance and database."""
         return run_cli(list(args), self.env)
+
+    def kill(self) -> None:
+        """SIGKILL: the server dies mid-whatever, as in a power cut."""
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+    def restart(self, timeout: float = 30.0) -> LiveServer:
+        """Kill and start again on the same port (clients reconnect to the same address)."""
+        self.kill()
+        return self.start(timeout)
 
     def stop(self) -> None:
         """Stop the server (SIGTERM, then SIGKILL)."""

@@ -36,3 +36,26 @@ def allowed_origins(app: Flask) -> list[str]:
         if origin not in origins:
             origins.append(origin)
     return origins
+
+
+def serve(app: Flask, host: str, port: int) -> None:
+    """Run the gevent server (the process must be monkey-patched already)."""
+    from gevent import pywsgi
+
+    class Handler(pywsgi.WSGIHandler):  # type: ignore[misc]
+        """Close the TCP connection when a websocket ends.
+
+        simple-websocket takes the socket over for the upgrade; without this pywsgi would read
+        the client's websocket close frame as the next HTTP request ("Invalid HTTP method") and
+        keep the client waiting for a close reply.
+        """
+
+        def handle_one_response(self) -> None:
+            upgrade = self.environ.get("HTTP_UPGRADE", "").lower() == "websocket"
+            super().handle_one_response()
+            if upgrade:
+                self.close_connection = True
+
+    socketio.run(
+        app, host=host, port=port, log_output=False, use_reloader=False, handler_class=Handler
+    )
