@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint typecheck pytest i18n i18n-extract i18n-compile clean help
+.PHONY: run test lint typecheck pytest i18n i18n-extract i18n-compile clean help vendor
 
 help:
 	@echo "make run    — install, migrate, create the demo workshop, serve on http://127.0.0.1:5000"
@@ -54,3 +54,24 @@ i18n: i18n-extract
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
+
+# Vendored browser libraries (committed under static/vendor/; refresh with `make vendor`).
+SOCKETIO_CLIENT_VERSION := 4.8.4
+SORTABLEJS_VERSION      := 1.15.7
+VENDOR := static/vendor
+
+vendor:
+	@command -v npm >/dev/null || { echo "make vendor needs npm (apt-get install npm)"; exit 1; }
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	( cd "$$tmp" && npm pack --silent socket.io-client@$(SOCKETIO_CLIENT_VERSION) sortablejs@$(SORTABLEJS_VERSION) >/dev/null ); \
+	mkdir -p "$$tmp/sio" "$$tmp/sortable"; \
+	tar -xzf "$$tmp/socket.io-client-$(SOCKETIO_CLIENT_VERSION).tgz" -C "$$tmp/sio"; \
+	tar -xzf "$$tmp/sortablejs-$(SORTABLEJS_VERSION).tgz" -C "$$tmp/sortable"; \
+	rm -rf $(VENDOR)/socket.io $(VENDOR)/sortablejs; \
+	mkdir -p $(VENDOR)/socket.io $(VENDOR)/sortablejs; \
+	cp "$$tmp/sio/package/dist/socket.io.esm.min.js" "$$tmp/sio/package/LICENSE" $(VENDOR)/socket.io/; \
+	if [ -f "$$tmp/sio/package/dist/socket.io.esm.min.js.map" ]; then cp "$$tmp/sio/package/dist/socket.io.esm.min.js.map" $(VENDOR)/socket.io/; fi; \
+	cp "$$tmp/sortable/package/modular/sortable.esm.js" "$$tmp/sortable/package/LICENSE" $(VENDOR)/sortablejs/; \
+	echo "$(SOCKETIO_CLIENT_VERSION)" > $(VENDOR)/socket.io/VERSION; \
+	echo "$(SORTABLEJS_VERSION)" > $(VENDOR)/sortablejs/VERSION; \
+	echo "vendored socket.io-client $(SOCKETIO_CLIENT_VERSION) and sortablejs $(SORTABLEJS_VERSION) into $(VENDOR)/"

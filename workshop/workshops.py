@@ -125,6 +125,23 @@ def find_open_by_code(db: Session, code: str) -> Workshop | None:
     ).one_or_none()
 
 
+def find_recent_by_code(db: Session, code: str, limit: int = 5) -> Sequence[Workshop]:
+    """Workshops that had this join code, open first then most recently closed.
+
+    A phone that joined keeps its link; after the workshop closes it should still reach the
+    thank-you screen rather than "unknown code".
+    """
+    cleaned = "".join(ch for ch in code.upper() if ch.isalnum())
+    if len(cleaned) != JOIN_CODE_LENGTH:
+        return []
+    return db.scalars(
+        select(Workshop)
+        .where(Workshop.join_code == cleaned)
+        .order_by(Workshop.closed_at.is_not(None), Workshop.closed_at.desc(), Workshop.id.desc())
+        .limit(limit)
+    ).all()
+
+
 def find_by_reference(db: Session, reference: str) -> Workshop:
     """A workshop by numeric id or by join code (as the CLI accepts either)."""
     if reference.isdigit():

@@ -400,3 +400,14 @@ def test_error_messages_follow_the_workshop_language(app: Flask, factory: Factor
     ack = phone.emit("note:add", {"note_id": note_id(), "kind": "risk", "text": "Te vroeg"})
     assert ack["code"] == "wrong_phase" and "brainstorm" in ack["message"]
     assert ack["message"] != "Notes can be posted during the brainstorm and the share phase."
+
+
+def test_a_phone_that_took_part_still_reaches_its_closed_workshop(
+    app: Flask, workshop: Workshop, console: Screen
+) -> None:
+    http, _phone = join(app, workshop, "Anna")
+    console.emit("phase:set", {"phase": "closed"})
+    page = http.get(f"/j/{workshop.join_code}")
+    assert page.status_code == 200 and 'id="denktank-config"' in page.get_data(as_text=True)
+    stranger = app.test_client().get(f"/j/{workshop.join_code}")
+    assert stranger.status_code == 404

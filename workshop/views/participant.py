@@ -48,10 +48,18 @@ def _join_form(workshop: Workshop, error: str | None = None, name: str = "") -> 
     return page, (400 if error else 200)
 
 
+def _closed_but_mine(code: str) -> Workshop | None:
+    """A closed workshop this phone took part in (its cookie still identifies it)."""
+    for candidate in workshops.find_recent_by_code(get_db(), code):
+        if candidate.closed_at is not None and _me(candidate) is not None:
+            return candidate
+    return None
+
+
 @bp.get("/j/<code>")
 def join(code: str) -> ResponseReturnValue:
     """The join link from the QR code: the join form, or the board when already joined."""
-    workshop = _workshop(code)
+    workshop = _workshop(code) or _closed_but_mine(code)
     if workshop is None:
         return _not_found(code)
     if workshop.join_code != code:
