@@ -195,7 +195,7 @@ def test_a_phase_change_stops_the_timer(app: Flask, workshop: Workshop, console:
 
 
 def test_locking_refuses_new_phones_but_keeps_the_room(
-    app: Flask, workshop: Workshop, console: Screen
+    app: Flask, workshop: Workshop, console: Screen, scalar: Scalar
 ) -> None:
     _, phone = join(app, workshop, "Anna")
     assert console.emit("joining:set", {"locked": True})["ok"]
@@ -204,18 +204,20 @@ def test_locking_refuses_new_phones_but_keeps_the_room(
         {"seq": phone.received[-1][1]["seq"], "joining_locked": True},
     )
     late = app.test_client()
-    late.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     page = late.get(f"/j/{workshop.join_code}")
-    assert "closed" in text_of(page).lower()
+    assert "gesloten" in text_of(page).lower()  # the workshop's language: Dutch
+    assert 'name="display_name"' not in page.get_data(as_text=True)
+    # Even a hand-made form post (with a valid CSRF token of this browser) is refused.
     response = late.post(
         f"/j/{workshop.join_code}",
         data={
             "display_name": "Laat",
             "viewpoint": "gemeenten",
-            "csrf_token": csrf_token(app.test_client().get("/login")),
+            "csrf_token": csrf_token(late.get("/login")),
         },
     )
-    assert response.status_code in (400, 403)
+    assert response.status_code == 400 and "gesloten" in text_of(response).lower()
+    assert scalar(select(func.count()).select_from(Participant)) == 1
     assert phone.sio.is_connected()
     assert console.emit("joining:set", {"locked": "yes"})["code"] == "invalid"
 
@@ -398,7 +400,7 @@ def test_error_messages_follow_the_workshop_language(app: Flask, factory: Factor
     workshop = factory.workshop()  # Dutch plan
     _, phone = join(app, workshop, "Anna")
     ack = phone.emit("note:add", {"note_id": note_id(), "kind": "risk", "text": "Te vroeg"})
-    assert ack["code"] == "wrong_phase" and "brainstorm" in ack["message"]
+    assert ack["code"] == "wrong_phase" and "brainstorm" in ack["message"].lower()
     assert ack["message"] != "Notes can be posted during the brainstorm and the share phase."
 
 
