@@ -413,3 +413,46 @@ def test_a_phone_that_took_part_still_reaches_its_closed_workshop(
     assert page.status_code == 200 and 'id="denktank-config"' in page.get_data(as_text=True)
     stranger = app.test_client().get(f"/j/{workshop.join_code}")
     assert stranger.status_code == 404
+
+
+def _commands(console: Screen, phone_note: str) -> list[tuple[str, dict[str, Any]]]:
+    snapshot = console.sync(0)["snapshot"]
+    viewpoint = snapshot["viewpoints"][0]["id"]
+    participant = snapshot["participants"][0]["id"]
+    return [
+        (
+            "note:add",
+            {"note_id": note_id(), "kind": "risk", "text": "Proxy", "viewpoint_id": viewpoint},
+        ),
+        ("note:edit", {"note_id": phone_note, "text": "Bewerkt"}),
+        ("note:hide", {"note_id": phone_note}),
+        ("note:restore", {"note_id": phone_note}),
+        ("timer:start", {"duration_s": 60}),
+        ("timer:add", {"seconds": 30}),
+        ("timer:pause", {}),
+        ("timer:reset", {}),
+        ("joining:set", {"locked": True}),
+        ("participant:move", {"participant_id": participant, "viewpoint_id": viewpoint}),
+        ("spotlight:set", {"viewpoint_id": viewpoint}),
+        ("workshop:update", {"title": "Opnieuw"}),
+        ("note:delete", {"note_id": phone_note}),
+        ("phase:set", {"phase": "share"}),
+    ]
+
+
+def test_every_command_retried_with_its_op_id_applies_once(
+    app: Flask, workshop: Workshop, console: Screen
+) -> None:
+    _, phone = join(app, workshop, "Anna")
+    console.emit("phase:set", {"phase": "brainstorm"})
+    mine = note_id()
+    assert phone.emit("note:add", {"note_id": mine, "kind": "risk", "text": "Eerste"})["ok"]
+    for name, payload in _commands(console, mine):
+        body = {"op_id": f"retry-{name}", **payload}
+        first = console.call(name, body)
+        assert first["ok"], (name, first)
+        console.take()
+        again = console.call(name, body)
+        assert again == {"ok": True, "seq": first["seq"], "duplicate": True}, name
+        assert console.take() == [], f"{name} was broadcast twice"
+    assert console.sync(0)["seq"] == first["seq"]
