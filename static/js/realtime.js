@@ -175,11 +175,60 @@ export function applyFact(state, name, payload, names = defaultNames) {
       if (payload.kinds) next.kinds = payload.kinds;
       if (payload.viewpoints) next.viewpoints = payload.viewpoints;
       break;
+    case "CLUSTER_CREATED":
+    case "CLUSTER_RENAMED":
+      if (payload.cluster) next.clusters = upsertCluster(state.clusters || [], payload.cluster);
+      if (payload.moves) next.notes = applyMoves(next.notes || [], payload.moves);
+      break;
+    case "NOTES_MOVED":
+      next.notes = applyMoves(state.notes || [], payload.moves || []);
+      break;
+    case "CLUSTER_MERGED":
+      next.notes = applyMoves(state.notes || [], payload.moves || []);
+      next.clusters = (state.clusters || []).filter((c) => c.id !== payload.source_id);
+      break;
+    case "CLUSTER_DISSOLVED":
+      next.notes = applyMoves(state.notes || [], payload.moves || []);
+      next.clusters = (state.clusters || []).filter((c) => c.id !== payload.cluster_id);
+      break;
+    case "CLUSTERS_REORDERED": {
+      const positions = payload.positions || {};
+      next.clusters = sortByPosition(
+        (state.clusters || []).map((c) =>
+          c.id in positions ? { ...c, position: positions[c.id] } : c,
+        ),
+      );
+      break;
+    }
+    case "NOTE_ENDORSED":
+      next.notes = (state.notes || []).map((n) =>
+        n.id === payload.note_id ? { ...n, endorsements: payload.endorsements } : n,
+      );
+      break;
     default:
       // seq:skipped, workshop:created and facts this version does not know: only the seq moves.
       break;
   }
   return next;
+}
+
+function sortByPosition(items) {
+  return [...items].sort((a, b) => (a.position ?? 0) - (b.position ?? 0));
+}
+
+/** Insert or replace a cluster by id, keeping clusters ordered by position. */
+function upsertCluster(clusters, incoming) {
+  return sortByPosition([...clusters.filter((c) => c.id !== incoming.id), incoming]);
+}
+
+/** Apply moves [{note_id, cluster_id, position}] to notes (unknown note ids are ignored). */
+function applyMoves(notes, moves) {
+  if (!moves.length) return notes;
+  const byNote = new Map(moves.map((m) => [m.note_id, m]));
+  return notes.map((n) => {
+    const move = byNote.get(n.id);
+    return move ? { ...n, cluster_id: move.cluster_id ?? null, position: move.position } : n;
+  });
 }
 
 /** Does this fact ask the client to sync from 0 (a fresh snapshot)? */
@@ -601,6 +650,21 @@ export function connect(config, handlers = {}) {
     whenAcked,
     resync() {
       requestSync(0);
+    },
+    /**
+     * A read-only request (no op id, no outbox, no retry), e.g. suggestions. Resolves with the
+     * ack, or with {ok: false, code: "offline"} when not connected or no answer in time.
+     */
+    request(name, payload = {}) {
+      return new Promise((resolve) => {
+        if (!socket.connected) {
+          resolve({ ok: false, code: "offline" });
+          return;
+        }
+        socket.timeout(ACK_TIMEOUT_MS).emit(name, payload, (err, ack) => {
+          resolve(err || !ack ? { ok: false, code: "offline" } : ack);
+        });
+      });
     },
     serverNow() {
       return Date.now() + offsetMs;

@@ -17,8 +17,17 @@ JOINING_SET = "joining:set"
 PARTICIPANT_MOVE = "participant:move"
 SPOTLIGHT_SET = "spotlight:set"
 WORKSHOP_UPDATE = "workshop:update"
-# Read-only request: replay what a client missed, or a snapshot.
+CLUSTER_CREATE = "cluster:create"
+CLUSTER_RENAME = "cluster:rename"
+CLUSTER_MERGE = "cluster:merge"
+CLUSTER_DISSOLVE = "cluster:dissolve"
+CLUSTERS_REORDER = "clusters:reorder"
+NOTES_MOVE = "notes:move"
+NOTE_ENDORSE = "note:endorse"
+# Read-only requests: replay what a client missed (or a snapshot); suggestions.
 SYNC = "sync"
+CLUSTERS_SUGGEST = "clusters:suggest"
+NOTE_SIMILAR = "note:similar"
 
 # Facts: what the server stored and now broadcasts (past tense). Each carries the seq.
 WORKSHOP_CREATED = "workshop:created"
@@ -34,6 +43,13 @@ PARTICIPANT_JOINED = "participant:joined"
 PARTICIPANT_MOVED = "participant:moved"
 SPOTLIGHT_CHANGED = "spotlight:changed"
 WORKSHOP_UPDATED = "workshop:updated"
+CLUSTER_CREATED = "cluster:created"
+CLUSTER_RENAMED = "cluster:renamed"
+CLUSTER_MERGED = "cluster:merged"
+CLUSTER_DISSOLVED = "cluster:dissolved"
+CLUSTERS_REORDERED = "clusters:reordered"
+NOTES_MOVED = "notes:moved"
+NOTE_ENDORSED = "note:endorsed"
 # Sent instead of a fact the receiver may not see, so its seq still advances without a gap.
 SEQ_SKIPPED = "seq:skipped"
 
@@ -52,7 +68,16 @@ COMMANDS = {
     "PARTICIPANT_MOVE": PARTICIPANT_MOVE,
     "SPOTLIGHT_SET": SPOTLIGHT_SET,
     "WORKSHOP_UPDATE": WORKSHOP_UPDATE,
+    "CLUSTER_CREATE": CLUSTER_CREATE,
+    "CLUSTER_RENAME": CLUSTER_RENAME,
+    "CLUSTER_MERGE": CLUSTER_MERGE,
+    "CLUSTER_DISSOLVE": CLUSTER_DISSOLVE,
+    "CLUSTERS_REORDER": CLUSTERS_REORDER,
+    "NOTES_MOVE": NOTES_MOVE,
+    "NOTE_ENDORSE": NOTE_ENDORSE,
     "SYNC": SYNC,
+    "CLUSTERS_SUGGEST": CLUSTERS_SUGGEST,
+    "NOTE_SIMILAR": NOTE_SIMILAR,
 }
 FACTS = {
     "WORKSHOP_CREATED": WORKSHOP_CREATED,
@@ -68,6 +93,13 @@ FACTS = {
     "PARTICIPANT_MOVED": PARTICIPANT_MOVED,
     "SPOTLIGHT_CHANGED": SPOTLIGHT_CHANGED,
     "WORKSHOP_UPDATED": WORKSHOP_UPDATED,
+    "CLUSTER_CREATED": CLUSTER_CREATED,
+    "CLUSTER_RENAMED": CLUSTER_RENAMED,
+    "CLUSTER_MERGED": CLUSTER_MERGED,
+    "CLUSTER_DISSOLVED": CLUSTER_DISSOLVED,
+    "CLUSTERS_REORDERED": CLUSTERS_REORDERED,
+    "NOTES_MOVED": NOTES_MOVED,
+    "NOTE_ENDORSED": NOTE_ENDORSED,
     "SEQ_SKIPPED": SEQ_SKIPPED,
 }
 ALL = {**COMMANDS, **FACTS}
