@@ -42,6 +42,44 @@ def new_op_id() -> str:
     return uuid.uuid4().hex
 
 
+_NOTE_UPSERTS = {names.NOTE_ADDED, names.NOTE_EDITED, names.NOTE_HIDDEN, names.NOTE_RESTORED}
+
+
+def apply_board_fact(
+    notes: dict[str, dict[str, Any]],
+    clusters: dict[str, dict[str, Any]],
+    name: str,
+    payload: dict[str, Any],
+) -> None:
+    """Apply a note or cluster fact to notes and clusters by id (as the browser's reducer does)."""
+    if name in _NOTE_UPSERTS:
+        notes[payload["note"]["id"]] = payload["note"]
+    elif name == names.NOTE_DELETED:
+        notes.pop(payload["note_id"], None)
+    elif name == names.NOTE_ENDORSED and payload["note_id"] in notes:
+        notes[payload["note_id"]] = {
+            **notes[payload["note_id"]],
+            "endorsements": payload["endorsements"],
+        }
+    elif name in {names.CLUSTER_CREATED, names.CLUSTER_RENAMED}:
+        clusters[payload["cluster"]["id"]] = payload["cluster"]
+    elif name == names.CLUSTER_MERGED:
+        clusters.pop(payload["source_id"], None)
+    elif name == names.CLUSTER_DISSOLVED:
+        clusters.pop(payload["cluster_id"], None)
+    elif name == names.CLUSTERS_REORDERED:
+        for cluster_id, position in payload["positions"].items():
+            if cluster_id in clusters:
+                clusters[cluster_id] = {**clusters[cluster_id], "position": position}
+    for move in payload.get("moves", []):
+        if move["note_id"] in notes:
+            notes[move["note_id"]] = {
+                **notes[move["note_id"]],
+                "cluster_id": move["cluster_id"],
+                "position": move["position"],
+            }
+
+
 class HttpSession:
     """Cookies and CSRF tokens over plain urllib (no extra dependency)."""
 
@@ -105,6 +143,7 @@ class WorkshopClient:
         self.seq = 0
         self.snapshot: dict[str, Any] = {}
         self.notes: dict[str, dict[str, Any]] = {}
+        self.clusters: dict[str, dict[str, Any]] = {}
         self.facts: list[tuple[str, dict[str, Any]]] = []
         self.sync_count = 0
         self._lock = threading.RLock()
@@ -234,6 +273,7 @@ class WorkshopClient:
     def _apply_snapshot(self, snapshot: dict[str, Any]) -> None:
         self.snapshot = snapshot
         self.notes = {note["id"]: note for note in snapshot.get("notes", [])}
+        self.clusters = {cluster["id"]: cluster for cluster in snapshot.get("clusters", [])}
         self.seq = int(snapshot["seq"])
 
     def _apply(self, name: str, payload: dict[str, Any]) -> None:
@@ -242,11 +282,8 @@ class WorkshopClient:
             return
         self.seq = seq
         self.facts.append((name, payload))
-        if name in {names.NOTE_ADDED, names.NOTE_EDITED, names.NOTE_HIDDEN, names.NOTE_RESTORED}:
-            self.notes[payload["note"]["id"]] = payload["note"]
-        elif name == names.NOTE_DELETED:
-            self.notes.pop(payload["note_id"], None)
-        elif name == names.PHASE_CHANGED:
+        apply_board_fact(self.notes, self.clusters, name, payload)
+        if name == names.PHASE_CHANGED:
             self.snapshot.setdefault("workshop", {})["phase"] = payload["phase"]
             self.snapshot["timer"] = payload.get("timer", self.snapshot.get("timer"))
             if payload.get("resync"):

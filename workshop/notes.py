@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workshop import events, state, text, validate
 from workshop.actors import Actor
 from workshop.errors import Conflict, Forbidden, InvalidInput, NotFound, WrongPhase
 from workshop.i18n_markers import N_
-from workshop.models import Event, Note, Workshop, utcnow
+from workshop.models import Endorsement, Event, Note, Workshop, utcnow
 from workshop.realtime import names
 
 # Participants write during the break-out and while sharing; the facilitator until closing.
@@ -53,7 +54,13 @@ def _event(
     db: Session, workshop: Workshop, seq: int, name: str, note: Note, op_id: str, actor: Actor
 ) -> Event:
     return events.record(
-        db, workshop.id, seq, name, {"note": state.note_full(note)}, op_id=op_id, actor=actor.label
+        db,
+        workshop.id,
+        seq,
+        name,
+        {"note": state.note_payload(db, note)},
+        op_id=op_id,
+        actor=actor.label,
     )
 
 
@@ -156,3 +163,50 @@ def set_hidden(
     db.flush()
     name = names.NOTE_HIDDEN if hidden else names.NOTE_RESTORED
     return _event(db, workshop, seq, name, note, op_id, actor)
+
+
+def endorse(
+    db: Session, workshop: Workshop, actor: Actor, *, note_id: object, endorsed: object, op_id: str
+) -> Event:
+    """A participant's +1 on someone else's note (instead of posting a near-duplicate)."""
+    seq = events.claim(db, workshop.id, op_id)
+    participant = actor.participant
+    if participant is None:
+        raise Forbidden()
+    if workshop.phase in ("lobby", "closed"):
+        raise WrongPhase()
+    wanted = validate.boolean(endorsed)
+    note = db.get(Note, validate.note_uuid(note_id))
+    if (
+        note is None
+        or note.workshop_id != workshop.id
+        or note.deleted_at is not None
+        or note.hidden
+    ):
+        raise NotFound(N_("That note does not exist (any more)."))
+    if not _readable_by(workshop, note, participant.viewpoint_id):
+        raise NotFound(N_("That note does not exist (any more)."))
+    if note.author_id == participant.id:
+        raise InvalidInput(N_("You cannot +1 your own note."))
+    existing = db.scalars(
+        select(Endorsement).where(
+            Endorsement.note_id == note.id, Endorsement.participant_id == participant.id
+        )
+    ).one_or_none()
+    if wanted and existing is None:
+        db.add(Endorsement(workshop_id=workshop.id, note_id=note.id, participant_id=participant.id))
+    elif not wanted and existing is not None:
+        db.delete(existing)
+    db.flush()
+    payload = {"note_id": note.id, "endorsements": state.endorsement_count(db, note.id)}
+    return events.record(
+        db, workshop.id, seq, names.NOTE_ENDORSED, payload, op_id=op_id, actor=actor.label
+    )
+
+
+def _readable_by(workshop: Workshop, note: Note, viewpoint_id: int | None) -> bool:
+    from workshop.audience import FULL, for_viewpoint, note_access
+    from workshop.snapshot import visibility_of
+
+    note_view = {"viewpoint_id": note.viewpoint_id, "hidden": note.hidden}
+    return note_access(note_view, for_viewpoint(viewpoint_id), visibility_of(workshop)) == FULL

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from workshop import events, state
 from workshop.audience import Audience, Visibility, fact_for, note_for
-from workshop.models import Note, Participant, Workshop
+from workshop.models import Cluster, Endorsement, Note, Participant, Workshop
 
 # More missed facts than this and a snapshot is cheaper than replaying them.
 MAX_REPLAY = 500
@@ -32,9 +32,10 @@ def snapshot(
         .options(selectinload(Note.author))
         .order_by(Note.created_at, Note.id)
     ).all()
+    plus_ones = state.endorsement_counts(db, workshop.id)
     notes: list[dict[str, Any]] = []
     for row in rows:
-        shown = note_for(state.note_full(row), audience, visibility)
+        shown = note_for(state.note_full(row, plus_ones.get(row.id, 0)), audience, visibility)
         if shown is None:
             continue
         if me is not None and row.author_id == me.id and not shown.get("redacted"):
@@ -48,12 +49,23 @@ def snapshot(
         "unassigned_count": unassigned,
         "timer": state.timer_info(workshop),
         "notes": notes,
+        "clusters": [
+            state.cluster_info(cluster)
+            for cluster in db.scalars(
+                select(Cluster)
+                .where(Cluster.workshop_id == workshop.id, Cluster.deleted_at.is_(None))
+                .order_by(Cluster.position, Cluster.created_at)
+            )
+        ],
     }
     if me is not None:
         result["me"] = {
             "participant_id": me.id,
             "display_name": me.display_name,
             "viewpoint_id": me.viewpoint_id,
+            "endorsed": sorted(
+                db.scalars(select(Endorsement.note_id).where(Endorsement.participant_id == me.id))
+            ),
         }
     if audience.kind == "facilitator":
         people = db.scalars(

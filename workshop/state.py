@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from workshop.models import Note, Participant, Viewpoint, Workshop, utcnow
+from workshop.models import Cluster, Endorsement, Note, Participant, Viewpoint, Workshop, utcnow
 
 
 def ms(value: dt.datetime | None) -> int | None:
@@ -38,6 +38,10 @@ def workshop_info(workshop: Workshop) -> dict[str, Any]:
         "note_max_length": int(settings.get("notes", {}).get("max_length", 280)),
         "assignment": settings.get("participants", {}).get("assignment", "choose"),
         "spotlight_viewpoint_id": settings.get("spotlight_viewpoint_id"),
+        "clustering": {
+            "scope": settings.get("clustering", {}).get("scope", "viewpoint"),
+            "themes": settings.get("clustering", {}).get("themes", []),
+        },
     }
 
 
@@ -103,7 +107,43 @@ def timer_info(workshop: Workshop) -> dict[str, Any]:
     }
 
 
-def note_full(note: Note) -> dict[str, Any]:
+def endorsement_counts(db: Session, workshop_id: int) -> dict[str, int]:
+    """+1s per note id."""
+    rows = db.execute(
+        select(Endorsement.note_id, func.count())
+        .where(Endorsement.workshop_id == workshop_id)
+        .group_by(Endorsement.note_id)
+    ).all()
+    return {str(note_id): int(n) for note_id, n in rows}
+
+
+def endorsement_count(db: Session, note_id: str) -> int:
+    """+1s of one note."""
+    return int(
+        db.scalar(
+            select(func.count()).select_from(Endorsement).where(Endorsement.note_id == note_id)
+        )
+        or 0
+    )
+
+
+def note_payload(db: Session, note: Note) -> dict[str, Any]:
+    """A note as the facilitator sees it, with its current +1 count (for one fact)."""
+    return note_full(note, endorsement_count(db, note.id))
+
+
+def cluster_info(cluster: Cluster) -> dict[str, Any]:
+    """A cluster as every screen sees it."""
+    return {
+        "id": cluster.id,
+        "viewpoint_id": cluster.viewpoint_id,
+        "title": cluster.title,
+        "position": cluster.position,
+        "created_at_ms": ms(cluster.created_at),
+    }
+
+
+def note_full(note: Note, endorsements: int = 0) -> dict[str, Any]:
     """A note as the facilitator sees it (and as the event log keeps it)."""
     author = note.author
     return {
@@ -115,6 +155,9 @@ def note_full(note: Note) -> dict[str, Any]:
         "author_name": author.display_name if author is not None else None,
         "by_facilitator": note.by_facilitator,
         "hidden": note.hidden,
+        "cluster_id": note.cluster_id,
+        "position": note.position,
+        "endorsements": endorsements,
         "created_at_ms": ms(note.created_at),
         "updated_at_ms": ms(note.updated_at),
     }

@@ -13,7 +13,7 @@ from flask_socketio import ConnectionRefusedError, join_room, leave_room
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from workshop import editing, notes, participants, phases, snapshot, validate
+from workshop import clusters, editing, hints, notes, participants, phases, snapshot, validate
 from workshop.actors import FACILITATOR, PARTICIPANT, PROJECTOR, Actor
 from workshop.audience import FACILITATOR as FACILITATOR_AUDIENCE
 from workshop.audience import WALL, Audience, for_viewpoint
@@ -168,9 +168,37 @@ def _follow_viewpoint(connection: Connection, me: Participant) -> None:
         connection.audience = audience
 
 
+def on_suggest(_payload: Any = None) -> dict[str, Any]:
+    """Proposed clusters for the facilitator (read-only)."""
+    connection = _connection()
+    if connection is None or connection.role != FACILITATOR:
+        return Forbidden().as_dict(_)
+    with _read_db() as db:
+        workshop = db.get(Workshop, connection.workshop_id)
+        if workshop is None:
+            return NotFound().as_dict(_)
+        return {"ok": True, "proposals": hints.proposals(db, workshop)}
+
+
+def on_similar(payload: Any = None) -> dict[str, Any]:
+    """Notes like the one a participant is typing (read-only)."""
+    connection = _connection()
+    if connection is None or connection.role != PARTICIPANT:
+        return Forbidden().as_dict(_)
+    typed = payload.get("text") if isinstance(payload, dict) else None
+    with _read_db() as db:
+        workshop = db.get(Workshop, connection.workshop_id)
+        me = db.get(Participant, connection.participant_id)
+        if workshop is None or me is None:
+            return NotFound().as_dict(_)
+        return {"ok": True, "matches": hints.similar(db, workshop, me, typed)}
+
+
 socketio.on_event("connect", on_connect)
 socketio.on_event("disconnect", on_disconnect)
 socketio.on_event(names.SYNC, on_sync)
+socketio.on_event(names.CLUSTERS_SUGGEST, on_suggest)
+socketio.on_event(names.NOTE_SIMILAR, on_similar)
 
 Operation = Callable[[Session, Workshop, Actor, dict[str, Any], str], Event]
 
@@ -313,4 +341,56 @@ command(
     lambda db, w, actor, p, op: editing.update(
         db, w, actor, {k: v for k, v in p.items() if k != "op_id"}, op
     ),
+)
+command(
+    names.NOTE_ENDORSE,
+    frozenset({PARTICIPANT}),
+    lambda db, w, actor, p, op: notes.endorse(
+        db, w, actor, note_id=p.get("note_id"), endorsed=p.get("endorsed"), op_id=op
+    ),
+)
+command(
+    names.CLUSTER_CREATE,
+    ONLY_FACILITATOR,
+    lambda db, w, actor, p, op: clusters.create(
+        db,
+        w,
+        actor,
+        cluster_id=p.get("cluster_id"),
+        title=p.get("title", ""),
+        note_ids=p.get("note_ids"),
+        position=p.get("position"),
+        op_id=op,
+    ),
+)
+command(
+    names.CLUSTER_RENAME,
+    ONLY_FACILITATOR,
+    lambda db, w, actor, p, op: clusters.rename(
+        db, w, actor, cluster_id=p.get("cluster_id"), title=p.get("title"), op_id=op
+    ),
+)
+command(
+    names.NOTES_MOVE,
+    ONLY_FACILITATOR,
+    lambda db, w, actor, p, op: clusters.move_notes(db, w, actor, moves=p.get("moves"), op_id=op),
+)
+command(
+    names.CLUSTER_MERGE,
+    ONLY_FACILITATOR,
+    lambda db, w, actor, p, op: clusters.merge(
+        db, w, actor, cluster_id=p.get("cluster_id"), source_id=p.get("source_id"), op_id=op
+    ),
+)
+command(
+    names.CLUSTER_DISSOLVE,
+    ONLY_FACILITATOR,
+    lambda db, w, actor, p, op: clusters.dissolve(
+        db, w, actor, cluster_id=p.get("cluster_id"), op_id=op
+    ),
+)
+command(
+    names.CLUSTERS_REORDER,
+    ONLY_FACILITATOR,
+    lambda db, w, actor, p, op: clusters.reorder(db, w, actor, order=p.get("order"), op_id=op),
 )
