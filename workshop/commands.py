@@ -194,6 +194,22 @@ def demo(email: str) -> None:
     click.echo("")
 
 
+@cli.command("suggest-clusters")
+@click.argument("notes_csv", type=click.Path(exists=True, dir_okay=False))
+def suggest_clusters(notes_csv: str) -> None:
+    """Propose clusters for NOTES_CSV (columns id,text); prints id,cluster CSV to stdout.
+
+    The same algorithm as "Suggest clusters" in the console, for evaluation.
+    """
+    from workshop.suggest import suggest_csv
+
+    try:
+        suggest_csv(notes_csv, sys.stdout)
+    except ValueError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+
+
 @cli.group()
 def facilitator() -> None:
     """Facilitator accounts."""

@@ -134,3 +134,25 @@ def test_facilitator_link_is_single_use(env: dict[str, str], client: FlaskClient
     path = result.stdout.strip().removeprefix("http://127.0.0.1:5000")
     assert client.get(path).status_code == 302
     assert client.application.test_client().get(path).status_code == 400
+
+
+def test_suggest_clusters_prints_a_cluster_per_note(env: dict[str, str], tmp_path: Path) -> None:
+    notes = tmp_path / "notes.csv"
+    notes.write_text(
+        "id,text,extra\n"
+        "a,We worden afhankelijk van één leverancier,x\n"
+        "b,Afhankelijk van een leverancier: lock-in,x\n"
+        "c,Wie betaalt de migratiekosten?,x\n",
+        encoding="utf-8",
+    )
+    result = run_cli(["suggest-clusters", str(notes)], env)
+    assert result.returncode == 0, result.stderr
+    rows = [line.split(",") for line in result.stdout.strip().splitlines()]
+    assert rows[0] == ["id", "cluster"]
+    labels = {note: label for note, label in rows[1:]}
+    assert list(labels) == ["a", "b", "c"]
+    assert labels["a"] == labels["b"] != labels["c"]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("nummer,tekst\n1,x\n", encoding="utf-8")
+    refused = run_cli(["suggest-clusters", str(bad)], env)
+    assert refused.returncode == 2 and "id" in refused.stderr
