@@ -60,19 +60,31 @@ def similar(
         return []
     audience = for_viewpoint(participant.viewpoint_id)
     visibility = visibility_of(workshop)
+    # The same candidate list for everyone in the group, so the engine's cache of vectors
+    # serves every keystroke of every phone there; the phone's own notes are dropped after.
     candidates = [
         note
         for note in _open_notes(db, workshop)
-        if note.author_id != participant.id
-        and note_access({"viewpoint_id": note.viewpoint_id}, audience, visibility) == FULL
+        if note_access({"viewpoint_id": note.viewpoint_id}, audience, visibility) == FULL
     ]
     by_id = {note.id: note for note in candidates}
+    own = sum(1 for note in candidates if note.author_id == participant.id)
     matches = suggest.similar_notes(
         typed[:2000],
         [suggest.SuggestNote(note.id, note.text, note.viewpoint_id) for note in candidates],
-        limit=MAX_SIMILAR,
+        limit=MAX_SIMILAR + own,
     )
     return [
         {"note_id": note_id, "text": by_id[note_id].text, "score": round(score, 3)}
         for note_id, score in matches
-    ]
+        if by_id[note_id].author_id != participant.id
+    ][:MAX_SIMILAR]
+
+
+def warm_up() -> None:
+    """Load the engine (scikit-learn takes a second) before the first facilitator asks."""
+    from workshop import suggest
+
+    suggest.suggest_clusters(
+        [suggest.SuggestNote("a", "warm up the engine"), suggest.SuggestNote("b", "warm up")]
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from pathlib import Path
@@ -147,7 +149,7 @@ def test_suggest_clusters_prints_a_cluster_per_note(env: dict[str, str], tmp_pat
     )
     result = run_cli(["suggest-clusters", str(notes)], env)
     assert result.returncode == 0, result.stderr
-    rows = [line.split(",") for line in result.stdout.strip().splitlines()]
+    rows = list(csv.reader(io.StringIO(result.stdout)))
     assert rows[0] == ["id", "cluster"]
     labels = {note: label for note, label in rows[1:]}
     assert list(labels) == ["a", "b", "c"]

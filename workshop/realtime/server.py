@@ -56,6 +56,9 @@ def serve(app: Flask, host: str, port: int) -> None:
             if upgrade:
                 self.close_connection = True
 
+    from workshop.hints import warm_up
+
+    socketio.start_background_task(warm_up)
     socketio.run(
         app, host=host, port=port, log_output=False, use_reloader=False, handler_class=Handler
     )
