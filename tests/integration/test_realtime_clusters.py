@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 from sqlalchemy.orm import Session
 
-from tests.support.factories import Factory
+from tests.support.factories import TWO_VIEWPOINT_PLAN, Factory
 from tests.support.realtime import (
     Screen,
     connect,
@@ -21,17 +21,7 @@ from tests.support.realtime import (
 )
 from workshop.client import apply_board_fact
 
-VIEWPOINT_SCOPE_PLAN = """\
-title: Hybrid work
-language: en
-viewpoints:
-  - name: Employees
-    question: What changes for you?
-  - name: Managers
-    question: What changes for your team?
-clustering:
-  scope: viewpoint
-"""
+VIEWPOINT_SCOPE_PLAN = TWO_VIEWPOINT_PLAN + "clustering:\n  scope: viewpoint\n"
 
 
 @dataclass
