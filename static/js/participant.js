@@ -1,5 +1,7 @@
 // The participant's phone: follows the phase, posts and edits notes, never loses one.
 import { connect, newNoteId } from "./realtime.js";
+import { createEndorsements } from "./participant/endorse.js";
+import { createSimilarHint } from "./participant/similar.js";
 
 const config = JSON.parse(document.getElementById("denktank-config").textContent);
 const T = JSON.parse(document.getElementById("denktank-strings").textContent);
@@ -10,6 +12,9 @@ const fmt = (text, params) => String(text).replace(/%\((\w+)\)s/g, (_, key) => S
 const POSTING_PHASES = new Set(["brainstorm", "share"]);
 const SCREEN_PHASES = new Set(["cluster", "vote", "results"]);
 const ALL_NOTES_PHASES = new Set(["share", "cluster", "vote", "results", "closed"]);
+// The clustered board replaces the list once there are clusters; +1s from the share phase on.
+const CLUSTER_PHASES = new Set(["cluster", "vote", "results", "closed"]);
+const ENDORSE_PHASES = new Set(["share", "cluster", "vote", "results"]);
 const UNDO_MS = 5000;
 
 const els = {
@@ -46,6 +51,10 @@ const els = {
   send: $("send"),
   reason: $("composer-reason"),
   counter: $("note-counter"),
+  similar: $("similar"),
+  clusters: $("clusters"),
+  clustersCount: $("clusters-count"),
+  clusterBoard: $("cluster-board"),
 };
 
 // --- page state (what is not in rt.state) -------------------------------------------------------
@@ -117,8 +126,85 @@ function render() {
   els.screenPhase.textContent = T.phases[phase] || phase;
   renderLobby(state, mine);
   renderComposer(state, mine, phase);
-  renderNotes(state, mine, phase);
+  const clustered = CLUSTER_PHASES.has(phase) && renderClusters(state, mine, phase) > 0;
+  show(els.clusters, clustered);
+  renderNotes(state, mine, phase, clustered);
   renderTimer();
+}
+
+// --- the clustered board (read-only) and +1s -------------------------------------------------------
+// `rt` is created at the end of this module; these only use it later.
+const lazyRt = { get state() { return rt.state; }, send: (name, payload) => rt.send(name, payload) };
+const endorsements = createEndorsements(lazyRt, N, T, () => outbox);
+// The board's code loads when it is first needed (it is not part of the first page load).
+let phoneClusters = null;
+let clustersLoading = null;
+
+function renderClusters(state, mine, phase) {
+  if (!phoneClusters) {
+    clustersLoading ||= import("./participant/clusters.js")
+      .then((module) => {
+        phoneClusters = module.createPhoneClusters(els.clusterBoard, T, endorsements);
+        scheduleRender();
+      })
+      .catch(() => {
+        // Offline at that moment: the plain list stays; try again a little later.
+        setTimeout(() => {
+          clustersLoading = null;
+          scheduleRender();
+        }, 5000);
+      });
+    return 0;
+  }
+  const n = phoneClusters.render(state, {
+    notes: composeNotes(state, mine),
+    mine,
+    canEndorse: !!mine && ENDORSE_PHASES.has(phase),
+    kindLabel: (key) => kindLabel(state, key),
+  });
+  els.clustersCount.textContent = n === 1 ? T.clusters_one : fmt(T.clusters_many, { count: n });
+  return n;
+}
+
+function onEndorseClick(event) {
+  const button = event.target.closest('button[data-action="endorse"]');
+  if (!button) return false;
+  const holder = button.closest("[data-note-id], [data-id]");
+  const id = holder && (holder.dataset.noteId || holder.dataset.id);
+  if (!id || rt.isMine(id)) return true;
+  endorsements.toggle(id);
+  scheduleRender();
+  return true;
+}
+els.clusterBoard.addEventListener("click", onEndorseClick);
+
+// --- "similar note already posted" while typing -----------------------------------------------------
+const similar = createSimilarHint({
+  textarea: els.text,
+  box: els.similar,
+  T,
+  request: (text) => request(N.NOTE_SIMILAR, { text }),
+  enabled: () => !els.text.disabled && status === "online",
+  skip: (id) => rt.isMine(id) || endorsements.isEndorsed(id),
+  onEndorse(match) {
+    endorsements.set(match.note_id, true);
+    els.text.value = "";
+    similar.reset();
+    onComposerInput();
+    els.text.focus();
+    showToast(T.plus_done);
+    scheduleRender();
+  },
+});
+
+/** A read-only request (no op id, no outbox): rt.request when realtime.js has it. */
+function request(name, payload) {
+  if (typeof rt.request === "function") return rt.request(name, payload);
+  return new Promise((resolve) => {
+    const socket = rt.socket;
+    if (!socket || !socket.connected) return resolve(null);
+    socket.timeout(5000).emit(name, payload, (err, ack) => resolve(err ? null : ack));
+  });
 }
 
 function renderHeader(state, mine) {
@@ -202,7 +288,8 @@ function renderComposer(state, mine, phase) {
     updatePlaceholder();
     els.text.focus();
   });
-  show(els.kinds, kinds.length > 1);
+  // While the room looks at the screen, the kinds are only in the way.
+  show(els.kinds, kinds.length > 1 && !SCREEN_PHASES.has(phase));
 
   let reason = "";
   if (!mine) reason = T.reason.unassigned;
@@ -213,6 +300,7 @@ function renderComposer(state, mine, phase) {
   els.composer.classList.toggle("composer--disabled", !enabled);
   els.text.disabled = !enabled;
   els.kinds.disabled = !enabled;
+  if (!enabled) similar.hide();
   els.reason.textContent = reason;
   show(els.reason, !!reason);
   els.text.maxLength = limit();
@@ -250,6 +338,7 @@ function submitNote() {
   const payload = { note_id: newNoteId(), kind: selectedKind || (state.kinds[0] && state.kinds[0].key), text };
   rt.send(N.NOTE_ADD, payload);
   els.text.value = "";
+  similar.reset();
   onComposerInput();
   els.text.focus();
   scheduleRender();
@@ -259,7 +348,10 @@ els.composer.addEventListener("submit", (event) => {
   event.preventDefault();
   submitNote();
 });
-els.text.addEventListener("input", onComposerInput);
+els.text.addEventListener("input", () => {
+  onComposerInput();
+  similar.onInput();
+});
 els.text.addEventListener("keydown", (event) => {
   if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
     event.preventDefault();
@@ -371,6 +463,11 @@ function fillNote(li, note, state, canEdit, vp) {
     pending.textContent = note.pending === "saving" ? T.saving : T.sending;
     meta.append(pending);
   }
+  if (!note.pending) {
+    const plus = document.createElement("span");
+    plus.className = "note__plus";
+    meta.append(plus);
+  }
   const text = document.createElement("p");
   text.className = "note__text";
   text.textContent = note.text || "";
@@ -469,7 +566,7 @@ els.tabs.addEventListener("keydown", (event) => {
   tabs[next].focus();
 });
 
-function renderNotes(state, mine, phase) {
+function renderNotes(state, mine, phase, clustered = false) {
   const all = composeNotes(state, mine);
   const tabbed = ALL_NOTES_PHASES.has(phase) && (state.viewpoints || []).length > 1;
   show(els.tabs, tabbed);
@@ -496,12 +593,13 @@ function renderNotes(state, mine, phase) {
   show(els.others, !tabbed && hiddenOthers > 0);
 
   const visible = !!mine || list.length > 0 || tabbed;
-  show(els.notes, visible && !(phase === "lobby" && list.length === 0));
+  show(els.notes, visible && !clustered && !(phase === "lobby" && list.length === 0));
   els.notesCount.textContent = list.length === 1 ? T.count_one : fmt(T.count_many, { count: list.length });
   els.empty.textContent = tabbed && shownVp && (!mine || shownVp.id !== mine.id) ? T.empty_group : T.empty;
   show(els.empty, list.length === 0);
 
   const canEdit = POSTING_PHASES.has(phase);
+  const canEndorse = !!mine && ENDORSE_PHASES.has(phase);
   const keep = new Set();
   let prev = null;
   for (const note of list) {
@@ -517,6 +615,8 @@ function renderNotes(state, mine, phase) {
       fillNote(entry.el, note, state, canEdit, vp);
       entry.sig = sig;
     }
+    const plus = entry.el.querySelector(".note__plus");
+    if (plus) endorsements.updateControl(plus, note, { mine: !!note.mine, interactive: canEndorse });
     const wanted = prev ? prev.nextSibling : els.list.firstChild;
     if (wanted !== entry.el) els.list.insertBefore(entry.el, wanted);
     prev = entry.el;
@@ -534,6 +634,7 @@ function renderNotes(state, mine, phase) {
 
 // --- edit and delete -------------------------------------------------------------------------------
 els.list.addEventListener("click", (event) => {
+  if (onEndorseClick(event)) return;
   const button = event.target.closest("button[data-action]");
   if (!button) return;
   const li = button.closest(".note");

@@ -6,10 +6,13 @@
 // command and never shows a name.
 
 import { connect } from "./realtime.js";
+import { BOARD_PHASES, boardModel, createClusterBoard, measure, play } from "./projector/clusters.js";
+import {
+  S, applyColour, el, fill, plural, reducedMotion, setHidden, setPlural, setText, sortedViewpoints,
+} from "./projector/util.js";
 
 const root = document.getElementById("projector");
 const config = JSON.parse(document.getElementById("denktank-config").textContent);
-const S = JSON.parse(document.getElementById("denktank-strings").textContent);
 
 const els = {
   bar: document.getElementById("pj-bar"),
@@ -29,6 +32,7 @@ const els = {
   groupName: document.getElementById("pj-group-name"),
   groupQuestion: document.getElementById("pj-group-question"),
   wall: document.getElementById("pj-wall"),
+  board: document.getElementById("pj-board"),
   closedTally: document.getElementById("pj-closed-tally"),
   conn: document.getElementById("pj-conn"),
   connText: document.getElementById("pj-conn-text"),
@@ -42,70 +46,16 @@ const GROUP_SLUG = config.viewpoint_slug || null;
 // takes the largest size at which the fullest column fits; below the last step it paginates.
 const STEPS_WALL = [40, 35, 31, 28, 25, 22.5, 20];
 const STEPS_GROUP = [52, 46, 40, 35, 31, 28, 25, 22.5, 20];
+// Below the clusters, the notes not yet clustered: a calmer strip with smaller type.
+const STEPS_STRIP = [28, 25, 22.5, 20];
 const PAGE_MS = 8000;
 const LAST_MINUTE_MS = 60000;
 
-const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
-
-// ---------------------------------------------------------------------------------------------
-// Small helpers
-
-function fill(template, values) {
-  return String(template).replace(/\{(\w+)\}/g, (match, key) => (key in values ? String(values[key]) : match));
-}
-
-/** A one/other plural from the strings block ("notes_one", "notes_other"). */
-function plural(key, n) {
-  return fill(S[`${key}_${n === 1 ? "one" : "other"}`] || "{n}", { n });
-}
-
-/** Put a plural into a node with the number in its own element (styled larger). */
-function setPlural(node, key, n) {
-  if (!node) return;
-  const template = S[`${key}_${n === 1 ? "one" : "other"}`] || "{n}";
-  const marker = `${key}:${n}`;
-  if (node.dataset.plural === marker) return;
-  node.dataset.plural = marker;
-  const at = template.indexOf("{n}");
-  if (at < 0) {
-    node.textContent = template;
-    return;
-  }
-  node.replaceChildren(template.slice(0, at), el("b", "pj-num", String(n)), template.slice(at + 3));
-}
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined && text !== null) node.textContent = text;
-  return node;
-}
-
-function setText(node, text) {
-  if (node && node.textContent !== text) node.textContent = text;
-}
-
-function setHidden(node, hidden) {
-  if (node && node.hidden !== hidden) node.hidden = hidden;
-}
-
-/** Colours come from the plan as #RRGGBB; anything else falls back to grey. */
-function safeColour(value) {
-  return /^#[0-9a-fA-F]{6}$/.test(value || "") ? value : "#8d959f";
-}
-
-function applyColour(node, colour) {
-  node.style.setProperty("--vp", safeColour(colour));
-}
 
 function screenOf(phase) {
   if (!phase || phase === "lobby") return "lobby";
   if (phase === "closed") return "closed";
   return "wall";
-}
-
-function sortedViewpoints(state) {
-  return (state.viewpoints || []).slice().sort((a, b) => (a.position ?? 0) - (b.position ?? 0));
 }
 
 function groupViewpoint(state) {
@@ -155,8 +105,45 @@ function render() {
 
   renderTimer();
   if (screen === "lobby") renderLobby(state);
-  else if (screen === "wall") renderWall(state);
+  else if (screen === "wall") renderWallOrBoard(state, phase);
   else renderClosed(state);
+}
+
+// --- the clustered board (cluster phase and later): clusters above, the rest in a strip ---------
+
+const board = createClusterBoard(root, els.board, { group: GROUP });
+
+function renderWallOrBoard(state, phase) {
+  const model = BOARD_PHASES.has(phase) ? boardModel(state, GROUP ? groupViewpoint(state) : null) : null;
+  const on = !!model && model.clusters.length > 0;
+  const was = root.dataset.board === "clusters";
+  const before = on || was ? measure(root) : null;
+  const sizes = `${board.step}:${currentStep}`;
+  if (!on) {
+    if (was) {
+      delete root.dataset.board;
+      delete root.dataset.strip;
+      board.clear();
+    }
+    renderWall(state, null);
+    if (was) play(root, before, true);
+    return;
+  }
+  root.dataset.board = "clusters";
+  root.dataset.scope = model.scope;
+  // The strip's share of the height follows how much is left to cluster (in its fullest column).
+  const left = new Map();
+  for (const note of state.notes || []) {
+    if (model.unclustered.has(note.id)) left.set(note.viewpoint_id, (left.get(note.viewpoint_id) || 0) + 1);
+  }
+  const most = Math.max(0, ...left.values());
+  root.dataset.strip = most ? "notes" : "none";
+  const share = Math.min(0.45, Math.max(0.18, 0.05 + 0.05 * most));
+  root.style.setProperty("--pj-board-fr", `${(1 - share).toFixed(3)}fr`);
+  root.style.setProperty("--pj-strip-fr", `${share.toFixed(3)}fr`);
+  renderWall(state, (note) => model.unclustered.has(note.id));
+  board.render(model);
+  play(root, before, sizes !== `${board.step}:${currentStep}` || !was);
 }
 
 // --- lobby -----------------------------------------------------------------------------------
@@ -251,7 +238,9 @@ function countNotes(state) {
 const columns = new Map();
 let columnSignature = "";
 
-function renderWall(state) {
+/** The wall; with `only`, just those notes (the strip under the clusters). */
+function renderWall(state, only) {
+  const strip = !!only;
   const vps = GROUP ? [groupViewpoint(state)].filter(Boolean) : sortedViewpoints(state);
   const signature = vps.map((vp) => vp.id).join(",");
   if (signature !== columnSignature) {
@@ -274,10 +263,10 @@ function renderWall(state) {
   const byViewpoint = new Map(vps.map((vp) => [vp.id, []]));
   for (const note of state.notes || []) {
     const list = byViewpoint.get(note.viewpoint_id);
-    if (list) list.push(note);
+    if (list && (!only || only(note))) list.push(note);
   }
 
-  const spotlight = GROUP ? null : state.workshop.spotlight_viewpoint_id ?? null;
+  const spotlight = GROUP || strip ? null : state.workshop.spotlight_viewpoint_id ?? null;
   const spotlit = spotlight !== null && columns.has(spotlight) ? spotlight : null;
   root.classList.toggle("has-spotlight", spotlit !== null);
   root.dataset.columns = String(vps.length);
@@ -291,10 +280,14 @@ function renderWall(state) {
     col.node.classList.toggle("is-collapsed", collapsed);
     col.node.classList.toggle("is-spotlit", vp.id === spotlit);
     template.push(collapsed ? folded : "minmax(0, 1fr)");
-    updateColumn(col, vp, byViewpoint.get(vp.id) || [], kinds);
+    updateColumn(col, vp, byViewpoint.get(vp.id) || [], kinds, strip);
   }
   els.wall.style.gridTemplateColumns = template.join(" ");
   firstWallRender = false;
+  if (strip !== stripMode) {
+    stripMode = strip;
+    currentStep = null;
+  }
   fitWall();
 }
 
@@ -335,18 +328,22 @@ function makeColumn(vp) {
 
   node.append(head, viewport, foot);
   return {
-    node, name, count, question, viewport, list, empty, hidden, hiddenText, hiddenTiles, pager, pagerText, pagerDots,
-    notes: new Map(), redactedCard: null, page: 0, pages: 1, pagerShown: false, timer: null,
+    node, name, nameRow, count, question, viewport, list, empty, hidden, hiddenText, hiddenTiles, pager, pagerText,
+    pagerDots, foot, notes: new Map(), redactedCard: null, page: 0, pages: 1, pagerShown: false, timer: null,
   };
 }
 
-function updateColumn(col, vp, notes, kinds) {
+function updateColumn(col, vp, notes, kinds, strip) {
   applyColour(col.node, vp.colour);
   setText(col.name, vp.name);
   col.name.classList.toggle("is-long", (vp.name || "").length > 28);
   setText(col.question, vp.question || "");
   col.node.setAttribute("aria-label", vp.name);
-  setPlural(col.count, "notes", notes.length);
+  // In the strip the count says what is left, next to the name; on the wall it sits below.
+  setPlural(col.count, strip ? "unclustered" : "notes", notes.length);
+  setHidden(col.count, strip && notes.length === 0); // "✓ All clustered" says it
+  if (strip && col.count.parentNode !== col.nameRow) col.nameRow.append(col.count);
+  else if (!strip && col.count.parentNode !== col.foot) col.foot.prepend(col.count);
 
   const readable = [];
   let redacted = 0;
@@ -373,7 +370,7 @@ function updateColumn(col, vp, notes, kinds) {
 
   const isEmpty = notes.length === 0;
   setHidden(col.empty, !isEmpty);
-  if (isEmpty) setText(col.empty, GROUP ? S.no_notes_group : S.no_notes);
+  if (isEmpty) setText(col.empty, strip ? S.all_clustered : GROUP ? S.no_notes_group : S.no_notes);
 
   // Reconcile the readable notes, keyed by id, so existing cards are not rebuilt (no flicker)
   // and only new ones animate.
@@ -452,6 +449,7 @@ function animateIn(node, index) {
 // --- auto-fit and pagination -----------------------------------------------------------------
 
 let currentStep = null;
+let stripMode = false;
 
 /** Pages a column's notes take: the multicol list overflows sideways, one page per box width. */
 function pagesOf(col) {
@@ -471,7 +469,7 @@ function pagesOf(col) {
  */
 function fitWall() {
   const visible = [...columns.values()].filter((col) => !col.node.classList.contains("is-collapsed"));
-  const steps = GROUP ? STEPS_GROUP : STEPS_WALL;
+  const steps = stripMode ? STEPS_STRIP : GROUP ? STEPS_GROUP : STEPS_WALL;
   const fits = (i) => {
     setStep(steps[i]);
     return visible.every((col) => pagesOf(col) === 1);
@@ -677,5 +675,11 @@ window.denktankProjector = {
   },
   pages() {
     return Object.fromEntries([...columns].map(([id, col]) => [id, { page: col.page + 1, pages: col.pages }]));
+  },
+  board: {
+    get step() {
+      return board.step;
+    },
+    pages: () => board.pages(),
   },
 };
