@@ -1,8 +1,9 @@
-// The facilitator console: phases, timer, joining, participants, notes and live settings,
+// The facilitator console: phases, timer, joining, participants, notes, clustering and live settings,
 // driven by the realtime client (static/js/realtime.js) as described in docs/protocol.md.
 
 import { connect, newNoteId } from "./realtime.js";
 import { createBoard } from "./console/board.js";
+import { createClusters } from "./console/clusters.js";
 import { coalesce, format, hydrateIcons, toast } from "./console/dom.js";
 import { createPeople } from "./console/people.js";
 import { createSettings } from "./console/settings.js";
@@ -50,7 +51,8 @@ const timer = createTimer(ctx);
 const board = createBoard(ctx);
 const people = createPeople(ctx);
 const settings = createSettings(ctx);
-const parts = [topbar, timer, board, people, settings];
+const clusters = createClusters(ctx);
+const parts = [topbar, timer, board, people, settings, clusters];
 
 const render = coalesce(() => {
   const state = ctx.rt && ctx.rt.state;
@@ -92,6 +94,7 @@ ctx.rt = connect(config, {
   },
   onOutbox(pending) {
     topbar.setPending(pending);
+    clusters.setPending(pending);
     board.setPending(pending);
   },
   onRejected(name, payload, ack) {
