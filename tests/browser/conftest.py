@@ -6,12 +6,26 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Playwright, sync_playwright
 
 from tests.conftest import IN_CI
 from tests.support.processes import LiveServer, workshop_env
+
+# Browser contexts of the three kinds of screen, English UI for stable assertions.
+CONSOLE: dict[str, Any] = {"viewport": {"width": 1440, "height": 900}, "locale": "en-GB"}
+WALL: dict[str, Any] = {"viewport": {"width": 1920, "height": 1080}, "locale": "en-GB"}
+PHONE: dict[str, Any] = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+    "locale": "en-GB",
+}
+# The realistic demo notes beside the checkout (shared/ is next to it, also in CI).
+DEMO_NOTES = Path(__file__).resolve().parents[3] / "shared" / "data" / "demo-notes.csv"
 
 CHROMIUM = os.environ.get("WORKSHOP_TEST_CHROMIUM", "/usr/bin/chromium")
 # Flags that keep Chromium quiet on a machine without internet (no background fetches).

@@ -22,20 +22,13 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
+from tests.browser.conftest import DEMO_NOTES, PHONE
+from tests.browser.conftest import WALL as BEAMER
 from tests.support.processes import REPO, LiveServer
 from workshop.client import WorkshopClient, new_note_id
 from workshop.realtime import names
 
 DEMO_PLAN = REPO / "sessions" / "denktank-cloudstrategie.yaml"
-DEMO_NOTES = REPO.parent / "shared" / "data" / "demo-notes.csv"
-BEAMER = {"viewport": {"width": 1920, "height": 1080}, "locale": "en-GB"}
-PHONE = {
-    "viewport": {"width": 390, "height": 844},
-    "device_scale_factor": 2,
-    "is_mobile": True,
-    "has_touch": True,
-    "locale": "en-GB",
-}
 CONTROLS = "button, input, select, textarea, form, [contenteditable]"
 # Left unclustered, so the projector shows its strip of "not yet clustered" notes.
 LEFT_OVER = ("d42", "d43", "d44", "d45", "d46")

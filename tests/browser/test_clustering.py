@@ -17,19 +17,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
+from tests.browser.conftest import CONSOLE, PHONE, WALL
+from tests.browser.conftest import DEMO_NOTES as DEMO_CSV
 from tests.support.processes import LiveServer
 from workshop.client import WorkshopClient, new_note_id
 
-CONSOLE = {"viewport": {"width": 1440, "height": 900}, "locale": "en-GB"}
-WALL = {"viewport": {"width": 1920, "height": 1080}, "locale": "en-GB"}
-PHONE = {
-    "viewport": {"width": 390, "height": 844},
-    "device_scale_factor": 2,
-    "is_mobile": True,
-    "has_touch": True,
-    "locale": "en-GB",
-}
-DEMO_CSV = Path(__file__).resolve().parents[3] / "shared" / "data" / "demo-notes.csv"
 # Used when the shared demo data is not beside the checkout: (viewpoint slug, kind, text).
 FALLBACK_NOTES = [
     (

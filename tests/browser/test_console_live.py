@@ -11,18 +11,10 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Locator, Page, expect
 
+from tests.browser.conftest import CONSOLE, PHONE, WALL
 from tests.support.processes import LiveServer
 from workshop.client import WorkshopClient, new_note_id
 
-CONSOLE = {"viewport": {"width": 1440, "height": 900}, "locale": "en-GB"}
-WALL = {"viewport": {"width": 1920, "height": 1080}, "locale": "en-GB"}
-PHONE = {
-    "viewport": {"width": 390, "height": 844},
-    "device_scale_factor": 2,
-    "is_mobile": True,
-    "has_touch": True,
-    "locale": "en-GB",
-}
 SSO = "Shared Service Organisatie (in eigendom van gemeenten)"
 
 # Who is in the room (name, viewpoint slug) and what they post (kind, text).

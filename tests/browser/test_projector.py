@@ -18,11 +18,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
+from tests.browser.conftest import WALL as BEAMER
 from tests.support.processes import REPO, LiveServer
 from workshop.client import WorkshopClient, new_note_id
 from workshop.realtime import names
 
-BEAMER = {"viewport": {"width": 1920, "height": 1080}, "locale": "en-GB"}
 DEMO_PLAN = REPO / "sessions" / "denktank-cloudstrategie.yaml"
 CONTROLS = "button, input, select, textarea, form, [contenteditable]"
 NOTES = [
