@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint typecheck pytest i18n i18n-extract i18n-compile clean help vendor
+.PHONY: run test test-postgres lint typecheck pytest i18n i18n-extract i18n-compile clean help vendor
 
 help:
 	@echo "make run    — install, migrate, create the demo workshop, serve on http://127.0.0.1:5000"
@@ -40,6 +40,10 @@ pytest: $(DEV_STAMP)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint typecheck pytest
+
+# The unit and integration suites again, on the PostgreSQL server (CI runs this too).
+test-postgres: $(DEV_STAMP)
+	WORKSHOP_TEST_BACKEND=postgresql $(BIN)/pytest tests/unit tests/integration -q
 
 i18n-extract: $(DEV_STAMP)
 	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k N_ -k _l -o workshop/translations/messages.pot .
