@@ -118,4 +118,9 @@ def fact_for(
         return name, {"seq": seq, "note": shown}
     if name == names.PARTICIPANT_JOINED:
         return name, {k: v for k, v in payload.items() if k != "participant"}
+    if name in (names.VOTE_CHANGED, names.RISK_SCORED):
+        # Tallies stay with the facilitator until revealed; the room sees only progress.
+        return names.VOTES_PROGRESS, {"seq": seq, "progress": payload["progress"]}
+    if name == names.PROXY_ADDED:
+        return names.SEQ_SKIPPED, {"seq": seq}
     return name, payload

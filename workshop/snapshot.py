@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from workshop import events, state
+from workshop import events, state, votes
 from workshop.audience import Audience, Visibility, fact_for, note_for
 from workshop.models import Cluster, Endorsement, Note, Participant, Workshop
 
@@ -58,8 +58,10 @@ def snapshot(
             )
         ],
     }
+    result["voting"] = {**votes.settings(workshop), "progress": votes.progress(db, workshop)}
     if me is not None:
         result["me"] = {
+            "votes": votes.my_votes(db, me),
             "participant_id": me.id,
             "display_name": me.display_name,
             "viewpoint_id": me.viewpoint_id,
@@ -74,6 +76,12 @@ def snapshot(
             .order_by(Participant.id)
         ).all()
         result["participants"] = [state.participant_info(p) for p in people]
+        proxies = db.scalars(
+            select(Participant)
+            .where(Participant.workshop_id == workshop.id, Participant.is_proxy.is_(True))
+            .order_by(Participant.id)
+        ).all()
+        result["proxies"] = [state.participant_info(p) for p in proxies]
     return result
 
 

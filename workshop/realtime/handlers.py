@@ -13,7 +13,17 @@ from flask_socketio import ConnectionRefusedError, join_room, leave_room
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from workshop import clusters, editing, hints, notes, participants, phases, snapshot, validate
+from workshop import (
+    clusters,
+    editing,
+    hints,
+    notes,
+    participants,
+    phases,
+    snapshot,
+    validate,
+    votes,
+)
 from workshop.actors import FACILITATOR, PARTICIPANT, PROJECTOR, Actor
 from workshop.audience import FACILITATOR as FACILITATOR_AUDIENCE
 from workshop.audience import WALL, Audience, for_viewpoint
@@ -393,4 +403,59 @@ command(
     names.CLUSTERS_REORDER,
     ONLY_FACILITATOR,
     lambda db, w, actor, p, op: clusters.reorder(db, w, actor, order=p.get("order"), op_id=op),
+)
+command(
+    names.VOTE_ADD,
+    ANYONE,
+    lambda db, w, actor, p, op: votes.change_dots(
+        db,
+        w,
+        actor,
+        target_type=p.get("target_type"),
+        target_id=p.get("target_id"),
+        delta=1,
+        on_behalf_of=p.get("participant_id"),
+        op_id=op,
+    ),
+)
+command(
+    names.VOTE_REMOVE,
+    ANYONE,
+    lambda db, w, actor, p, op: votes.change_dots(
+        db,
+        w,
+        actor,
+        target_type=p.get("target_type"),
+        target_id=p.get("target_id"),
+        delta=-1,
+        on_behalf_of=p.get("participant_id"),
+        op_id=op,
+    ),
+)
+command(
+    names.RISK_SCORE,
+    ANYONE,
+    lambda db, w, actor, p, op: votes.score(
+        db,
+        w,
+        actor,
+        target_type=p.get("target_type"),
+        target_id=p.get("target_id"),
+        likelihood=p.get("likelihood"),
+        impact=p.get("impact"),
+        on_behalf_of=p.get("participant_id"),
+        op_id=op,
+    ),
+)
+command(
+    names.PROXY_ADD,
+    ONLY_FACILITATOR,
+    lambda db, w, actor, p, op: votes.add_proxy(
+        db,
+        w,
+        actor,
+        display_name=p.get("display_name"),
+        viewpoint_id=p.get("viewpoint_id"),
+        op_id=op,
+    ),
 )

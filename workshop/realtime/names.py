@@ -24,6 +24,10 @@ CLUSTER_DISSOLVE = "cluster:dissolve"
 CLUSTERS_REORDER = "clusters:reorder"
 NOTES_MOVE = "notes:move"
 NOTE_ENDORSE = "note:endorse"
+VOTE_ADD = "vote:add"
+VOTE_REMOVE = "vote:remove"
+RISK_SCORE = "risk:score"
+PROXY_ADD = "proxy:add"
 # Read-only requests: replay what a client missed (or a snapshot); suggestions.
 SYNC = "sync"
 CLUSTERS_SUGGEST = "clusters:suggest"
@@ -50,6 +54,10 @@ CLUSTER_DISSOLVED = "cluster:dissolved"
 CLUSTERS_REORDERED = "clusters:reordered"
 NOTES_MOVED = "notes:moved"
 NOTE_ENDORSED = "note:endorsed"
+VOTE_CHANGED = "vote:changed"
+RISK_SCORED = "risk:scored"
+VOTES_PROGRESS = "votes:progress"
+PROXY_ADDED = "proxy:added"
 # Sent instead of a fact the receiver may not see, so its seq still advances without a gap.
 SEQ_SKIPPED = "seq:skipped"
 
@@ -75,6 +83,10 @@ COMMANDS = {
     "CLUSTERS_REORDER": CLUSTERS_REORDER,
     "NOTES_MOVE": NOTES_MOVE,
     "NOTE_ENDORSE": NOTE_ENDORSE,
+    "VOTE_ADD": VOTE_ADD,
+    "VOTE_REMOVE": VOTE_REMOVE,
+    "RISK_SCORE": RISK_SCORE,
+    "PROXY_ADD": PROXY_ADD,
     "SYNC": SYNC,
     "CLUSTERS_SUGGEST": CLUSTERS_SUGGEST,
     "NOTE_SIMILAR": NOTE_SIMILAR,
@@ -100,6 +112,10 @@ FACTS = {
     "CLUSTERS_REORDERED": CLUSTERS_REORDERED,
     "NOTES_MOVED": NOTES_MOVED,
     "NOTE_ENDORSED": NOTE_ENDORSED,
+    "VOTE_CHANGED": VOTE_CHANGED,
+    "RISK_SCORED": RISK_SCORED,
+    "VOTES_PROGRESS": VOTES_PROGRESS,
+    "PROXY_ADDED": PROXY_ADDED,
     "SEQ_SKIPPED": SEQ_SKIPPED,
 }
 ALL = {**COMMANDS, **FACTS}

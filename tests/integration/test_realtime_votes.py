@@ -1,0 +1,185 @@
+"""Dot voting and risk scoring over Socket.IO: budget, cap, take-back, proxies, hidden tallies."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tests.support.factories import Factory
+from tests.support.realtime import (
+    Screen,
+    connect,
+    facilitator_screen,
+    join,
+    note_id,
+    projector_screen,
+)
+from workshop.models import Vote, Workshop
+
+BOTH = {"mode": "both", "dots_per_participant": 5, "max_dots_per_item": 3}
+
+
+@dataclass
+class VoteRoom:
+    """The demo workshop in the vote phase: two clusters and one loose note."""
+
+    workshop: Workshop
+    console: Screen
+    wall: Screen
+    phone: Screen
+    http: Any
+    clusters: list[str]
+    loose: str
+
+    def item(self, n: int) -> dict[str, str]:
+        return {"target_type": "cluster", "target_id": self.clusters[n]}
+
+
+@pytest.fixture
+def room(app: Flask, db: Session, factory: Factory) -> VoteRoom:
+    owner = factory.facilitator()
+    workshop = factory.workshop(owner=owner)
+    workshop.settings = {**workshop.settings, "voting": BOTH}
+    db.commit()
+    console = facilitator_screen(app, db, owner, workshop)
+    wall = projector_screen(app, workshop)
+    http, phone = join(app, workshop, "Anna", "gemeenten")
+    console.emit("phase:set", {"phase": "brainstorm"})
+    ids = [note_id() for _ in range(5)]
+    for n, identifier in enumerate(ids):
+        assert phone.emit(
+            "note:add", {"note_id": identifier, "kind": "risk", "text": f"Risico {n}"}
+        )["ok"]
+    clusters = [str(uuid.uuid4()), str(uuid.uuid4())]
+    console.emit("cluster:create", {"cluster_id": clusters[0], "title": "A", "note_ids": ids[:2]})
+    console.emit("cluster:create", {"cluster_id": clusters[1], "title": "B", "note_ids": ids[2:4]})
+    console.emit("phase:set", {"phase": "vote"})
+    for screen in (console, wall, phone):
+        screen.take()
+    return VoteRoom(workshop, console, wall, phone, http, clusters, ids[4])
+
+
+def test_dots_respect_the_cap_and_the_budget(room: VoteRoom) -> None:
+    for _ in range(3):
+        assert room.phone.emit("vote:add", room.item(0))["ok"]
+    capped = room.phone.emit("vote:add", room.item(0))
+    assert capped["ok"] is False and capped["code"] == "conflict" and "3" in capped["message"]
+    assert room.phone.emit("vote:add", room.item(1))["ok"]
+    assert room.phone.emit("vote:add", {"target_type": "note", "target_id": room.loose})["ok"]
+    broke = room.phone.emit("vote:add", room.item(1))
+    assert broke["ok"] is False and broke["code"] == "conflict"
+    # Taking a dot back frees it for another item.
+    assert room.phone.emit("vote:remove", room.item(0))["ok"]
+    assert room.phone.emit("vote:add", room.item(1))["ok"]
+    mine = {v["target_id"]: v["dots"] for v in room.phone.sync(0)["snapshot"]["me"]["votes"]}
+    assert mine == {room.clusters[0]: 2, room.clusters[1]: 2, room.loose: 1}
+    assert room.phone.emit("vote:remove", {"target_type": "note", "target_id": room.loose})["ok"]
+    nothing = room.phone.emit("vote:remove", {"target_type": "note", "target_id": room.loose})
+    assert nothing["ok"] is False and nothing["code"] == "conflict"
+
+
+def test_the_room_sees_progress_never_tallies(room: VoteRoom) -> None:
+    room.phone.emit("vote:add", room.item(0))
+    [(name, fact)] = room.wall.take()
+    assert name == "votes:progress" and set(fact) == {"seq", "progress"}
+    assert sum(fact["progress"]["voted"].values()) == 1
+    [(name, full)] = room.console.take()
+    assert name == "vote:changed" and full["target_id"] == room.clusters[0] and full["dots"] == 1
+    assert "votes" not in room.wall.sync(0)["snapshot"].get("me", {})
+
+
+def test_a_replayed_vote_counts_once(room: VoteRoom, scalar: Any) -> None:
+    body = {"op_id": "tap-1", **room.item(0)}
+    first = room.phone.call("vote:add", body)
+    again = room.phone.call("vote:add", body)
+    assert first["ok"] and again == {"ok": True, "seq": first["seq"], "duplicate": True}
+    assert scalar(select(func.sum(Vote.dots))) == 1
+
+
+def test_many_tabs_at_once_never_exceed_the_budget(app: Flask, room: VoteRoom, scalar: Any) -> None:
+    # Eight connections of the same phone tap 40 dots at the same moment.
+    tabs = [
+        connect(app, room.http, {"workshop": room.workshop.id, "role": "participant"})
+        for _ in range(8)
+    ]
+    results: list[dict[str, Any]] = []
+    lock = threading.Lock()
+
+    def tap(tab: Screen, n: int) -> None:
+        for k in range(5):
+            ack = tab.emit("vote:add", room.item((n + k) % 2))
+            with lock:
+                results.append(ack)
+
+    threads = [threading.Thread(target=tap, args=(tab, n)) for n, tab in enumerate(tabs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(1 for ack in results if ack["ok"]) == 5
+    assert scalar(select(func.sum(Vote.dots))) == 5
+    assert scalar(select(func.max(Vote.dots))) <= 3
+
+
+def test_risk_scores_and_unrating(room: VoteRoom) -> None:
+    ack = room.phone.emit("risk:score", {**room.item(0), "likelihood": 4, "impact": 5})
+    assert ack["ok"]
+    [(name, full)] = room.console.take()
+    assert name == "risk:scored" and full["rating"] == {"likelihood": 4, "impact": 5}
+    assert room.wall.take()[0][0] == "votes:progress"
+    for bad in (
+        {"likelihood": 0, "impact": 3},
+        {"likelihood": 3, "impact": 6},
+        {"likelihood": "3", "impact": 3},
+    ):
+        assert room.phone.emit("risk:score", {**room.item(0), **bad})["code"] == "invalid"
+    assert room.phone.emit("risk:score", {**room.item(0), "likelihood": None, "impact": None})["ok"]
+    assert room.console.take()[0][1]["rating"] is None
+
+
+def test_voting_is_only_open_in_the_vote_phase(room: VoteRoom) -> None:
+    room.console.emit("phase:set", {"phase": "results"})
+    closed = room.phone.emit("vote:add", room.item(0))
+    assert closed["ok"] is False and closed["code"] == "wrong_phase"
+
+
+def test_items_must_be_votable(room: VoteRoom) -> None:
+    clustered_note = room.phone.sync(0)["snapshot"]["notes"][0]["id"]
+    for target in (
+        {
+            "target_type": "note",
+            "target_id": clustered_note,
+        },  # inside a cluster: vote on the cluster
+        {"target_type": "cluster", "target_id": str(uuid.uuid4())},
+        {"target_type": "viewpoint", "target_id": room.clusters[0]},
+    ):
+        ack = room.phone.emit("vote:add", target)
+        assert ack["ok"] is False and ack["code"] in {"not_found", "invalid"}, target
+
+
+def test_the_facilitator_votes_for_people_without_a_phone(room: VoteRoom) -> None:
+    viewpoint = room.console.sync(0)["snapshot"]["viewpoints"][0]["id"]
+    assert room.console.emit(
+        "proxy:add", {"display_name": "Jan (geen telefoon)", "viewpoint_id": viewpoint}
+    )["ok"]
+    assert room.wall.take()[-1][0] == "seq:skipped"
+    proxy = room.console.sync(0)["snapshot"]["proxies"][0]["id"]
+    for _ in range(3):
+        assert room.console.emit("vote:add", {**room.item(1), "participant_id": proxy})["ok"]
+    assert (
+        room.console.emit("vote:add", {**room.item(1), "participant_id": proxy})["code"]
+        == "conflict"
+    )
+    # Only proxies can be voted for: never a real participant's phone.
+    anna = room.console.sync(0)["snapshot"]["participants"][0]["id"]
+    assert (
+        room.console.emit("vote:add", {**room.item(0), "participant_id": anna})["code"]
+        == "not_found"
+    )
