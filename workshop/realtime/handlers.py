@@ -404,34 +404,24 @@ command(
     ONLY_FACILITATOR,
     lambda db, w, actor, p, op: clusters.reorder(db, w, actor, order=p.get("order"), op_id=op),
 )
-command(
-    names.VOTE_ADD,
-    ANYONE,
-    lambda db, w, actor, p, op: votes.change_dots(
+
+
+def _dots(delta: int) -> Operation:
+    """The operation behind vote:add (+1) and vote:remove (-1)."""
+    return lambda db, w, actor, p, op: votes.change_dots(
         db,
         w,
         actor,
         target_type=p.get("target_type"),
         target_id=p.get("target_id"),
-        delta=1,
+        delta=delta,
         on_behalf_of=p.get("participant_id"),
         op_id=op,
-    ),
-)
-command(
-    names.VOTE_REMOVE,
-    ANYONE,
-    lambda db, w, actor, p, op: votes.change_dots(
-        db,
-        w,
-        actor,
-        target_type=p.get("target_type"),
-        target_id=p.get("target_id"),
-        delta=-1,
-        on_behalf_of=p.get("participant_id"),
-        op_id=op,
-    ),
-)
+    )
+
+
+command(names.VOTE_ADD, ANYONE, _dots(+1))
+command(names.VOTE_REMOVE, ANYONE, _dots(-1))
 command(
     names.RISK_SCORE,
     ANYONE,
