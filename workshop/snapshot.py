@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 from workshop import events, state, votes
 from workshop.audience import Audience, Visibility, fact_for, note_for
 from workshop.models import Cluster, Endorsement, Note, Participant, Workshop
+from workshop.summary import tallies
 
 # More missed facts than this and a snapshot is cheaper than replaying them.
 MAX_REPLAY = 500
@@ -58,7 +59,14 @@ def snapshot(
             )
         ],
     }
-    result["voting"] = {**votes.settings(workshop), "progress": votes.progress(db, workshop)}
+    result["voting"] = {
+        **votes.settings(workshop),
+        "progress": votes.progress(db, workshop),
+        "revealed": votes.revealed(workshop),
+    }
+    # The facilitator always sees the tallies; everyone else once they are revealed.
+    show = audience.kind == "facilitator" or votes.revealed(workshop)
+    result["results"] = tallies(db, workshop) if show else None
     if me is not None:
         result["me"] = {
             "votes": votes.my_votes(db, me),

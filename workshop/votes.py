@@ -260,3 +260,23 @@ def add_proxy(
     return events.record(
         db, workshop.id, seq, names.PROXY_ADDED, payload, op_id=op_id, actor=actor.label
     )
+
+
+def revealed(workshop: Workshop) -> bool:
+    """Whether the facilitator has shown the results to the room."""
+    return bool(workshop.settings.get("results_revealed", False))
+
+
+def reveal(db: Session, workshop: Workshop, actor: Actor, *, shown: object, op_id: str) -> Event:
+    """Show the tallies to every screen (or hide them again)."""
+    from workshop.summary import tallies
+
+    actor.require_facilitator()
+    seq = events.claim(db, workshop.id, op_id)
+    show = validate.boolean(shown)
+    workshop.settings = {**workshop.settings, "results_revealed": show}
+    db.flush()
+    payload = {"revealed": show, "results": tallies(db, workshop) if show else None}
+    return events.record(
+        db, workshop.id, seq, names.RESULTS_REVEALED, payload, op_id=op_id, actor=actor.label
+    )

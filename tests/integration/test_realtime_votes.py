@@ -183,3 +183,28 @@ def test_the_facilitator_votes_for_people_without_a_phone(room: VoteRoom) -> Non
         room.console.emit("vote:add", {**room.item(0), "participant_id": anna})["code"]
         == "not_found"
     )
+
+
+def test_results_reach_the_room_only_when_revealed(room: VoteRoom) -> None:
+    room.phone.emit("vote:add", room.item(1))
+    room.phone.emit("vote:add", room.item(1))
+    assert room.wall.sync(0)["snapshot"]["results"] is None
+    console_results = room.console.sync(0)["snapshot"]["results"]
+    assert console_results["items"][0]["target_id"] == room.clusters[1]
+    for screen in (room.wall, room.phone, room.console):
+        screen.take()
+    assert room.phone.emit("results:reveal", {"revealed": True})["code"] == "forbidden"
+    assert room.console.emit("results:reveal", {"revealed": True})["ok"]
+    for screen in (room.wall, room.phone):
+        [(name, fact)] = screen.take()
+        assert name == "results:revealed" and fact["revealed"] is True
+        top = fact["results"]["items"][0]
+        assert (top["title"], top["dots"], top["rank"]) == ("B", 2, 1)
+    assert room.wall.sync(0)["snapshot"]["results"]["items"][0]["dots"] == 2
+    assert room.console.emit("results:reveal", {"revealed": False})["ok"]
+    assert room.wall.take()[-1][1] == {
+        "seq": room.wall.received[-1][1]["seq"],
+        "revealed": False,
+        "results": None,
+    }
+    assert room.wall.sync(0)["snapshot"]["results"] is None

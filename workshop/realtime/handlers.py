@@ -449,3 +449,8 @@ command(
         op_id=op,
     ),
 )
+command(
+    names.RESULTS_REVEAL,
+    ONLY_FACILITATOR,
+    lambda db, w, actor, p, op: votes.reveal(db, w, actor, shown=p.get("revealed"), op_id=op),
+)

@@ -28,6 +28,7 @@ VOTE_ADD = "vote:add"
 VOTE_REMOVE = "vote:remove"
 RISK_SCORE = "risk:score"
 PROXY_ADD = "proxy:add"
+RESULTS_REVEAL = "results:reveal"
 # Read-only requests: replay what a client missed (or a snapshot); suggestions.
 SYNC = "sync"
 CLUSTERS_SUGGEST = "clusters:suggest"
@@ -58,6 +59,7 @@ VOTE_CHANGED = "vote:changed"
 RISK_SCORED = "risk:scored"
 VOTES_PROGRESS = "votes:progress"
 PROXY_ADDED = "proxy:added"
+RESULTS_REVEALED = "results:revealed"
 # Sent instead of a fact the receiver may not see, so its seq still advances without a gap.
 SEQ_SKIPPED = "seq:skipped"
 
@@ -87,6 +89,7 @@ COMMANDS = {
     "VOTE_REMOVE": VOTE_REMOVE,
     "RISK_SCORE": RISK_SCORE,
     "PROXY_ADD": PROXY_ADD,
+    "RESULTS_REVEAL": RESULTS_REVEAL,
     "SYNC": SYNC,
     "CLUSTERS_SUGGEST": CLUSTERS_SUGGEST,
     "NOTE_SIMILAR": NOTE_SIMILAR,
@@ -116,6 +119,7 @@ FACTS = {
     "RISK_SCORED": RISK_SCORED,
     "VOTES_PROGRESS": VOTES_PROGRESS,
     "PROXY_ADDED": PROXY_ADDED,
+    "RESULTS_REVEALED": RESULTS_REVEALED,
     "SEQ_SKIPPED": SEQ_SKIPPED,
 }
 ALL = {**COMMANDS, **FACTS}
