@@ -115,10 +115,16 @@ def get_owned(db: Session, workshop_id: int, facilitator: Facilitator) -> Worksh
     return workshop
 
 
+def clean_code(code: str) -> str | None:
+    """A typed join code in the form we issue (case and spacing forgiven), or None."""
+    cleaned = "".join(ch for ch in code.upper() if ch.isalnum())
+    return cleaned if len(cleaned) == JOIN_CODE_LENGTH else None
+
+
 def find_open_by_code(db: Session, code: str) -> Workshop | None:
     """The open workshop with this join code (case and spacing forgiven)."""
-    cleaned = "".join(ch for ch in code.upper() if ch.isalnum())
-    if len(cleaned) != JOIN_CODE_LENGTH:
+    cleaned = clean_code(code)
+    if cleaned is None:
         return None
     return db.scalars(
         select(Workshop).where(Workshop.join_code == cleaned, Workshop.closed_at.is_(None))
@@ -131,8 +137,8 @@ def find_recent_by_code(db: Session, code: str, limit: int = 5) -> Sequence[Work
     A phone that joined keeps its link; after the workshop closes it should still reach the
     thank-you screen rather than "unknown code".
     """
-    cleaned = "".join(ch for ch in code.upper() if ch.isalnum())
-    if len(cleaned) != JOIN_CODE_LENGTH:
+    cleaned = clean_code(code)
+    if cleaned is None:
         return []
     return db.scalars(
         select(Workshop)

@@ -482,17 +482,10 @@ function fillNote(li, note, state, canEdit, vp) {
   if (canEdit && note.mine && !note.pending) {
     const actions = document.createElement("div");
     actions.className = "note__actions";
-    const edit = document.createElement("button");
-    edit.type = "button";
-    edit.className = "note__action";
-    edit.dataset.action = "edit";
-    edit.textContent = T.edit;
-    const del = document.createElement("button");
-    del.type = "button";
-    del.className = "note__action note__action--danger";
-    del.dataset.action = "delete";
-    del.textContent = T.delete;
-    actions.append(edit, del);
+    actions.append(
+      actionButton("edit", T.edit),
+      actionButton("delete", T.delete, "note__action--danger"),
+    );
     meta.append(actions);
   }
 }
@@ -702,17 +695,10 @@ function startEditing(id) {
   });
   const actions = document.createElement("div");
   actions.className = "note__actions";
-  const save = document.createElement("button");
-  save.type = "button";
-  save.className = "note__action note__action--primary";
-  save.dataset.action = "save";
-  save.textContent = T.save;
-  const cancel = document.createElement("button");
-  cancel.type = "button";
-  cancel.className = "note__action";
-  cancel.dataset.action = "cancel";
-  cancel.textContent = T.cancel;
-  actions.append(save, cancel);
+  actions.append(
+    actionButton("save", T.save, "note__action--primary"),
+    actionButton("cancel", T.cancel),
+  );
   if ((rt.state.kinds || []).length > 1) form.append(kinds);
   form.append(textarea, actions);
   li.replaceChildren(form);

@@ -8,7 +8,8 @@
 import { connect } from "./realtime.js";
 import { BOARD_PHASES, boardModel, createClusterBoard, measure, play } from "./projector/clusters.js";
 import {
-  S, applyColour, el, fill, plural, reducedMotion, setHidden, setPlural, setText, sortedViewpoints,
+  S, applyColour, el, plural, reducedMotion, setHidden, setPlural, setText, sortedViewpoints,
+  showPage as showPageOf,
 } from "./projector/util.js";
 
 const root = document.getElementById("projector");
@@ -48,7 +49,6 @@ const STEPS_WALL = [40, 35, 31, 28, 25, 22.5, 20];
 const STEPS_GROUP = [52, 46, 40, 35, 31, 28, 25, 22.5, 20];
 // Below the clusters, the notes not yet clustered: a calmer strip with smaller type.
 const STEPS_STRIP = [28, 25, 22.5, 20];
-const PAGE_MS = 8000;
 const LAST_MINUTE_MS = 60000;
 
 
@@ -503,31 +503,7 @@ function setStep(step) {
 }
 
 function showPage(col, animate) {
-  col.list.classList.toggle("is-paging", !!animate && !reducedMotion.matches);
-  col.list.style.transform = col.page ? `translateX(calc(-${col.page} * (100% + var(--pj-note-gap))))` : "";
-  const paged = col.pages > 1;
-  col.node.classList.toggle("is-paged", paged);
-  setHidden(col.pager, !paged);
-  window.clearTimeout(col.timer);
-  if (!paged) return;
-  // Each paged column turns its own page every PAGE_MS; the line under it fills meanwhile.
-  col.timer = window.setTimeout(function turn() {
-    if (root.dataset.screen !== "wall") {
-      col.timer = window.setTimeout(turn, PAGE_MS);
-      return;
-    }
-    col.page = (col.page + 1) % col.pages;
-    showPage(col, true);
-  }, PAGE_MS);
-  setText(col.pagerText, fill(S.page, { page: col.page + 1, pages: col.pages }));
-  const dots = col.pagerDots;
-  while (dots.childElementCount < col.pages) dots.append(el("span", "pj-pager__dot"));
-  while (dots.childElementCount > col.pages) dots.lastChild.remove();
-  Array.from(dots.children).forEach((dot, i) => dot.classList.toggle("is-current", i === col.page));
-  // Restart the progress line of this page.
-  col.pager.classList.remove("is-running");
-  void col.pager.offsetWidth;
-  col.pager.classList.add("is-running");
+  showPageOf(col, animate, "--pj-note-gap", () => root.dataset.screen === "wall");
 }
 
 // Refit when a column changes size (window resize, spotlight, a longer question…).

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from typing import Any
 
@@ -105,8 +104,3 @@ def projector_screen(app: Flask, workshop: Workshop, viewpoint: str | None = Non
 def seqs(received: list[tuple[str, dict[str, Any]]]) -> list[int]:
     """The seqs of received facts, in arrival order."""
     return [int(payload["seq"]) for _name, payload in received]
-
-
-def words(text: str) -> list[str]:
-    """Words of a message, for loose assertions."""
-    return re.findall(r"\w+", text.lower())

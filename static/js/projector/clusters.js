@@ -11,6 +11,7 @@
 
 import {
   S, applyColour, el, plural, reducedMotion, safeColour, setHidden, setPlural, setText, sortedViewpoints,
+  showPage as showPageOf,
 } from "./util.js";
 
 /** Phases that show clusters (when there are any). */
@@ -18,7 +19,6 @@ export const BOARD_PHASES = new Set(["cluster", "vote", "results"]);
 
 const STEPS = [40, 35, 31, 28, 25, 22.5, 20];
 const STEPS_GROUP = [52, 46, 40, 35, 31, 28, 25, 22.5, 20];
-const PAGE_MS = 8000;
 const SPLIT_BELOW = 25;
 const SHAPES = 6;
 const FLIP_MS = 650;
@@ -398,28 +398,7 @@ export function createClusterBoard(root, container, { group = false } = {}) {
   }
 
   function showPage(col, animate) {
-    col.list.classList.toggle("is-paging", !!animate && !reducedMotion.matches);
-    col.list.style.transform = col.page ? `translateX(calc(-${col.page} * (100% + var(--pj-board-gap))))` : "";
-    const paged = col.pages > 1;
-    col.node.classList.toggle("is-paged", paged);
-    setHidden(col.pager, !paged);
-    window.clearTimeout(col.timer);
-    if (!paged) return;
-    col.timer = window.setTimeout(function turn() {
-      if (root.dataset.board !== "clusters") {
-        col.timer = window.setTimeout(turn, PAGE_MS);
-        return;
-      }
-      col.page = (col.page + 1) % col.pages;
-      showPage(col, true);
-    }, PAGE_MS);
-    setText(col.pagerText, (S.page || "{page}/{pages}").replace("{page}", col.page + 1).replace("{pages}", col.pages));
-    while (col.pagerDots.childElementCount < col.pages) col.pagerDots.append(el("span", "pj-pager__dot"));
-    while (col.pagerDots.childElementCount > col.pages) col.pagerDots.lastChild.remove();
-    Array.from(col.pagerDots.children).forEach((dot, i) => dot.classList.toggle("is-current", i === col.page));
-    col.pager.classList.remove("is-running");
-    void col.pager.offsetWidth;
-    col.pager.classList.add("is-running");
+    showPageOf(col, animate, "--pj-board-gap", () => root.dataset.board === "clusters");
   }
 
   let refitQueued = false;

@@ -56,3 +56,38 @@ export function applyColour(node, colour) {
 export function sortedViewpoints(state) {
   return (state.viewpoints || []).slice().sort((a, b) => (a.position ?? 0) - (b.position ?? 0));
 }
+
+/** Every paged column (wall or cluster board) turns its own page this often. */
+export const PAGE_MS = 8000;
+
+/**
+ * Show a paged column's current page and schedule the next one. `gapVar` is the CSS gap between
+ * pages; `isShowing()` tells whether the board is on screen (off screen the turning pauses).
+ */
+export function showPage(col, animate, gapVar, isShowing) {
+  col.list.classList.toggle("is-paging", !!animate && !reducedMotion.matches);
+  col.list.style.transform = col.page ? `translateX(calc(-${col.page} * (100% + var(${gapVar}))))` : "";
+  const paged = col.pages > 1;
+  col.node.classList.toggle("is-paged", paged);
+  setHidden(col.pager, !paged);
+  window.clearTimeout(col.timer);
+  if (!paged) return;
+  // The line under the column fills while a page is shown.
+  col.timer = window.setTimeout(function turn() {
+    if (!isShowing()) {
+      col.timer = window.setTimeout(turn, PAGE_MS);
+      return;
+    }
+    col.page = (col.page + 1) % col.pages;
+    showPage(col, true, gapVar, isShowing);
+  }, PAGE_MS);
+  setText(col.pagerText, fill(S.page, { page: col.page + 1, pages: col.pages }));
+  const dots = col.pagerDots;
+  while (dots.childElementCount < col.pages) dots.append(el("span", "pj-pager__dot"));
+  while (dots.childElementCount > col.pages) dots.lastChild.remove();
+  Array.from(dots.children).forEach((dot, i) => dot.classList.toggle("is-current", i === col.page));
+  // Restart the progress line of this page.
+  col.pager.classList.remove("is-running");
+  void col.pager.offsetWidth;
+  col.pager.classList.add("is-running");
+}
