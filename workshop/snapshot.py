@@ -59,17 +59,13 @@ def snapshot(
             )
         ],
     }
-    result["voting"] = {
-        **votes.settings(workshop),
-        "progress": votes.progress(db, workshop),
-        "revealed": votes.revealed(workshop),
-    }
+    result["voting"] = votes.overview(db, workshop)
     # The facilitator always sees the tallies; everyone else once they are revealed.
     show = audience.kind == "facilitator" or votes.revealed(workshop)
     result["results"] = tallies(db, workshop) if show else None
     if me is not None:
         result["me"] = {
-            "votes": votes.my_votes(db, me),
+            **votes.mine(db, me),
             "participant_id": me.id,
             "display_name": me.display_name,
             "viewpoint_id": me.viewpoint_id,
@@ -90,6 +86,9 @@ def snapshot(
             .order_by(Participant.id)
         ).all()
         result["proxies"] = [state.participant_info(p) for p in proxies]
+        entered = votes.proxy_votes(db, workshop)
+        result["proxy_votes"] = entered["votes"]
+        result["proxy_ratings"] = entered["ratings"]
     return result
 
 

@@ -14,6 +14,8 @@ from workshop.errors import Conflict, Forbidden, InvalidInput, NotFound, WrongPh
 from workshop.i18n_markers import N_
 from workshop.models import Cluster, Event, Note, Participant, RiskScore, Vote, Workshop, utcnow
 from workshop.realtime import names
+from workshop.summary import items as summary_items
+from workshop.summary import tallies
 
 TARGET_TYPES = ("cluster", "note")
 
@@ -75,33 +77,120 @@ def _target(
 
 
 def progress(db: Session, workshop: Workshop) -> dict[str, Any]:
-    """Who has voted and who used every dot, per viewpoint — never what they voted for."""
-    budget = settings(workshop)["budget"]
-    used = (
-        select(Vote.participant_id, func.sum(Vote.dots).label("dots"))
-        .where(Vote.workshop_id == workshop.id)
-        .group_by(Vote.participant_id)
-        .subquery()
-    )
-    rows = db.execute(
-        select(Participant.viewpoint_id, used.c.dots)
-        .join(used, used.c.participant_id == Participant.id)
-        .where(used.c.dots > 0)
+    """Who has voted and who is done, per viewpoint — never what they voted for.
+
+    Proxies are left out, so "8 of 12" counts the phones in the room. Done means every dot used
+    (dots), every item rated (risk), or both (both).
+    """
+    rules = settings(workshop)
+    people = db.execute(
+        select(Participant.id, Participant.viewpoint_id).where(
+            Participant.workshop_id == workshop.id, Participant.is_proxy.is_(False)
+        )
     ).all()
+    dots = dict(
+        db.execute(
+            select(Vote.participant_id, func.sum(Vote.dots))
+            .where(Vote.workshop_id == workshop.id)
+            .group_by(Vote.participant_id)
+        ).all()
+    )
+    rated = dict(
+        db.execute(
+            select(RiskScore.participant_id, func.count())
+            .where(RiskScore.workshop_id == workshop.id)
+            .group_by(RiskScore.participant_id)
+        ).all()
+    )
+    item_count = len(summary_items(db, workshop)) if rules["mode"] != "dots" else 0
     voted: dict[str, int] = {}
     done: dict[str, int] = {}
-    for viewpoint_id, dots in rows:
+    total: dict[str, int] = {}
+    for participant_id, viewpoint_id in people:
         key = str(viewpoint_id) if viewpoint_id is not None else "none"
+        total[key] = total.get(key, 0) + 1
+        used = int(dots.get(participant_id) or 0)
+        ratings = int(rated.get(participant_id) or 0)
+        if used == 0 and ratings == 0:
+            continue
         voted[key] = voted.get(key, 0) + 1
-        if int(dots) >= budget:
+        dots_done = used >= rules["budget"]
+        risk_done = item_count > 0 and ratings >= item_count
+        finished = {"dots": dots_done, "risk": risk_done, "both": dots_done and risk_done}
+        if finished.get(rules["mode"], dots_done):
             done[key] = done.get(key, 0) + 1
-    return {"voted": voted, "done": done}
+    return {"voted": voted, "done": done, "total": total}
 
 
 def my_votes(db: Session, participant: Participant) -> list[dict[str, Any]]:
-    """A participant's own dots and scores (for its phone's snapshot)."""
-    dots = db.scalars(select(Vote).where(Vote.participant_id == participant.id, Vote.dots > 0))
+    """A participant's own dots (for its phone's snapshot and acks)."""
+    dots = db.scalars(
+        select(Vote)
+        .where(Vote.participant_id == participant.id, Vote.dots > 0)
+        .order_by(Vote.target_type, Vote.target_id)
+    )
     return [{"target_type": v.target_type, "target_id": v.target_id, "dots": v.dots} for v in dots]
+
+
+def my_ratings(db: Session, participant: Participant) -> list[dict[str, Any]]:
+    """A participant's own risk ratings."""
+    rows = db.scalars(
+        select(RiskScore)
+        .where(RiskScore.participant_id == participant.id)
+        .order_by(RiskScore.target_type, RiskScore.target_id)
+    )
+    return [
+        {
+            "target_type": r.target_type,
+            "target_id": r.target_id,
+            "likelihood": r.likelihood,
+            "impact": r.impact,
+        }
+        for r in rows
+    ]
+
+
+def mine(db: Session, participant: Participant) -> dict[str, Any]:
+    """What a phone needs to show its own votes: its dots and its ratings."""
+    return {"votes": my_votes(db, participant), "ratings": my_ratings(db, participant)}
+
+
+def proxy_votes(db: Session, workshop: Workshop) -> dict[str, list[dict[str, Any]]]:
+    """The dots and ratings the facilitator entered for proxies (for the console's snapshot)."""
+    proxies = select(Participant.id).where(
+        Participant.workshop_id == workshop.id, Participant.is_proxy.is_(True)
+    )
+    dots = db.scalars(
+        select(Vote)
+        .where(Vote.participant_id.in_(proxies), Vote.dots > 0)
+        .order_by(Vote.participant_id, Vote.target_type, Vote.target_id)
+    )
+    ratings = db.scalars(
+        select(RiskScore)
+        .where(RiskScore.participant_id.in_(proxies))
+        .order_by(RiskScore.participant_id, RiskScore.target_type, RiskScore.target_id)
+    )
+    return {
+        "votes": [
+            {
+                "participant_id": v.participant_id,
+                "target_type": v.target_type,
+                "target_id": v.target_id,
+                "dots": v.dots,
+            }
+            for v in dots
+        ],
+        "ratings": [
+            {
+                "participant_id": r.participant_id,
+                "target_type": r.target_type,
+                "target_id": r.target_id,
+                "likelihood": r.likelihood,
+                "impact": r.impact,
+            }
+            for r in ratings
+        ],
+    }
 
 
 def change_dots(
@@ -262,21 +351,69 @@ def add_proxy(
     )
 
 
+RESULT_VIEWS = ("ranking", "matrix", "viewpoints", "raised_by")
+# Results may only be shown once voting has closed: while it is open the room sees progress only.
+REVEAL_PHASES = frozenset({"results", "closed"})
+
+
+def overview(db: Session, workshop: Workshop) -> dict[str, Any]:
+    """The voting state every screen may see: rules, progress, whether and how results show."""
+    return {
+        **settings(workshop),
+        "progress": progress(db, workshop),
+        "revealed": revealed(workshop),
+        "view": view(workshop),
+    }
+
+
 def revealed(workshop: Workshop) -> bool:
     """Whether the facilitator has shown the results to the room."""
     return bool(workshop.settings.get("results_revealed", False))
 
 
-def reveal(db: Session, workshop: Workshop, actor: Actor, *, shown: object, op_id: str) -> Event:
-    """Show the tallies to every screen (or hide them again)."""
-    from workshop.summary import tallies
+def view(workshop: Workshop) -> str:
+    """Which results view the projector shows."""
+    chosen = workshop.settings.get("results_view")
+    if chosen in RESULT_VIEWS:
+        return str(chosen)
+    return "matrix" if settings(workshop)["mode"] == "risk" else "ranking"
 
+
+def hide_when_reopened(workshop: Workshop) -> bool:
+    """Hide the results when the workshop moves back before voting closed; True if it did."""
+    if workshop.phase in REVEAL_PHASES or not revealed(workshop):
+        return False
+    workshop.settings = {**workshop.settings, "results_revealed": False}
+    return True
+
+
+def reveal(
+    db: Session,
+    workshop: Workshop,
+    actor: Actor,
+    *,
+    shown: object,
+    chosen_view: object = None,
+    op_id: str,
+) -> Event:
+    """Show the tallies to every screen (or hide them again), optionally in another view."""
     actor.require_facilitator()
     seq = events.claim(db, workshop.id, op_id)
     show = validate.boolean(shown)
-    workshop.settings = {**workshop.settings, "results_revealed": show}
+    if show and workshop.phase not in REVEAL_PHASES:
+        raise WrongPhase(N_("Close voting before showing the results."))
+    updated = {**workshop.settings, "results_revealed": show}
+    if chosen_view is not None:
+        if chosen_view not in RESULT_VIEWS:
+            raise InvalidInput(N_("Unknown results view."))
+        updated["results_view"] = chosen_view
+    workshop.settings = updated
     db.flush()
-    payload = {"revealed": show, "results": tallies(db, workshop) if show else None}
+    payload = {
+        "revealed": show,
+        "view": view(workshop),
+        "results": tallies(db, workshop) if show else None,
+    }
     return events.record(
         db, workshop.id, seq, names.RESULTS_REVEALED, payload, op_id=op_id, actor=actor.label
     )

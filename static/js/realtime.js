@@ -17,6 +17,7 @@
 //   500 ms for the missing facts to arrive, then the client syncs.
 // - `phase:changed` with `resync: true`, and `participant:moved` for this phone, resync from 0.
 //
+// Acks that carry `me` (a phone's own votes) are merged into state.me, then onChange(state, "ack", ack).
 // onChange(state, name, payload) is called after a snapshot (name "snapshot") and after every
 // applied fact, also for each fact of a replay: pages should coalesce their rendering
 // (e.g. with requestAnimationFrame).
@@ -142,6 +143,10 @@ export function applyFact(state, name, payload, names = defaultNames) {
     case "PHASE_CHANGED":
       next.workshop = { ...state.workshop, phase: payload.phase };
       if (payload.timer) next.timer = { ...payload.timer };
+      if (payload.results_revealed === false && state.voting && state.voting.revealed) {
+        next.voting = { ...state.voting, revealed: false };
+        next.results = null;
+      }
       break;
     case "TIMER_CHANGED":
       if (payload.timer) next.timer = { ...payload.timer };
@@ -205,11 +210,60 @@ export function applyFact(state, name, payload, names = defaultNames) {
         n.id === payload.note_id ? { ...n, endorsements: payload.endorsements } : n,
       );
       break;
+    case "VOTE_CHANGED":
+      next = withProgress(next, payload);
+      if (Array.isArray(state.proxy_votes)) {
+        next.proxy_votes = upsertEntry(state.proxy_votes, payload, payload.dots > 0 ? { dots: payload.dots } : null);
+      }
+      break;
+    case "RISK_SCORED":
+      next = withProgress(next, payload);
+      if (Array.isArray(state.proxy_ratings)) {
+        next.proxy_ratings = upsertEntry(state.proxy_ratings, payload, payload.rating);
+      }
+      break;
+    case "VOTES_PROGRESS":
+      next = withProgress(next, payload);
+      break;
+    case "PROXY_ADDED":
+      if (payload.proxy) {
+        const others = (state.proxies || []).filter((p) => p.id !== payload.proxy.id);
+        next.proxies = [...others, payload.proxy];
+      }
+      break;
+    case "RESULTS_REVEALED":
+      next.voting = { ...state.voting, revealed: !!payload.revealed };
+      if (payload.view) next.voting.view = payload.view;
+      next.results = payload.results || null;
+      break;
     default:
       // seq:skipped, workshop:created and facts this version does not know: only the seq moves.
       break;
   }
   return next;
+}
+
+/** Voting progress ({voted, done, total} per viewpoint) from a vote fact. */
+function withProgress(state, payload) {
+  if (!payload.progress) return state;
+  return { ...state, voting: { ...state.voting, progress: payload.progress } };
+}
+
+/** Replace the entry for (participant_id, target) in a proxy list, or drop it when `value` is null. */
+function upsertEntry(list, payload, value) {
+  const same = (e) =>
+    e.participant_id === payload.participant_id &&
+    e.target_type === payload.target_type &&
+    e.target_id === payload.target_id;
+  const others = list.filter((e) => !same(e));
+  if (!value) return others;
+  const entry = {
+    participant_id: payload.participant_id,
+    target_type: payload.target_type,
+    target_id: payload.target_id,
+    ...value,
+  };
+  return [...others, entry];
 }
 
 function sortByPosition(items) {
@@ -407,6 +461,11 @@ export function connect(config, handlers = {}) {
       }
       attempt = 0;
       removeFromOutbox(entry.op_id);
+      if (ack.me && state && state.me) {
+        // A phone's own votes travel only in its acks (the room's facts never show them).
+        state = { ...state, me: { ...state.me, ...ack.me } };
+        call("onChange", state, "ack", ack);
+      }
       if (ack.ok === false) call("onRejected", entry.name, entry.payload, ack);
       call("onAck", entry.name, entry.payload, ack);
       resolveWaiters(entry.op_id, ack);

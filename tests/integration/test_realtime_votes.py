@@ -99,8 +99,23 @@ def test_a_replayed_vote_counts_once(room: VoteRoom, scalar: Any) -> None:
     body = {"op_id": "tap-1", **room.item(0)}
     first = room.phone.call("vote:add", body)
     again = room.phone.call("vote:add", body)
-    assert first["ok"] and again == {"ok": True, "seq": first["seq"], "duplicate": True}
+    assert first["ok"] and again["duplicate"] is True and again["seq"] == first["seq"]
+    mine = [{**room.item(0), "dots": 1}]
+    # Both answers carry the phone's own dots: the room's facts never tell it.
+    assert first["me"]["votes"] == mine and again["me"]["votes"] == mine
     assert scalar(select(func.sum(Vote.dots))) == 1
+
+
+def test_a_phone_learns_its_own_dots_from_every_answer(room: VoteRoom) -> None:
+    for _ in range(3):
+        room.phone.emit("vote:add", room.item(0))
+    refused = room.phone.emit("vote:add", room.item(0))
+    assert refused["code"] == "conflict"
+    assert refused["me"]["votes"] == [{**room.item(0), "dots": 3}]
+    scored = room.phone.emit("risk:score", {**room.item(1), "likelihood": 2, "impact": 4})
+    assert scored["me"]["ratings"] == [{**room.item(1), "likelihood": 2, "impact": 4}]
+    me = room.phone.sync(0)["snapshot"]["me"]
+    assert me["votes"] == refused["me"]["votes"] and me["ratings"] == scored["me"]["ratings"]
 
 
 def test_many_tabs_at_once_never_exceed_the_budget(app: Flask, room: VoteRoom, scalar: Any) -> None:
@@ -183,6 +198,8 @@ def test_the_facilitator_votes_for_people_without_a_phone(room: VoteRoom) -> Non
         room.console.emit("vote:add", {**room.item(0), "participant_id": anna})["code"]
         == "not_found"
     )
+    entered = room.console.sync(0)["snapshot"]["proxy_votes"]
+    assert entered == [{"participant_id": proxy, **room.item(1), "dots": 3}]
 
 
 def test_results_reach_the_room_only_when_revealed(room: VoteRoom) -> None:
@@ -194,6 +211,13 @@ def test_results_reach_the_room_only_when_revealed(room: VoteRoom) -> None:
     for screen in (room.wall, room.phone, room.console):
         screen.take()
     assert room.phone.emit("results:reveal", {"revealed": True})["code"] == "forbidden"
+    assert room.phone.call("results:get", None)["code"] == "forbidden"
+    # While voting is open the tallies stay hidden, also when the facilitator asks.
+    assert room.console.emit("results:reveal", {"revealed": True})["code"] == "wrong_phase"
+    assert room.console.call("results:get", None)["results"]["items"][0]["dots"] == 2
+    room.console.emit("phase:set", {"phase": "results"})
+    for screen in (room.wall, room.phone, room.console):
+        screen.take()
     assert room.console.emit("results:reveal", {"revealed": True})["ok"]
     for screen in (room.wall, room.phone):
         [(name, fact)] = screen.take()
@@ -201,10 +225,49 @@ def test_results_reach_the_room_only_when_revealed(room: VoteRoom) -> None:
         top = fact["results"]["items"][0]
         assert (top["title"], top["dots"], top["rank"]) == ("B", 2, 1)
     assert room.wall.sync(0)["snapshot"]["results"]["items"][0]["dots"] == 2
+    assert room.phone.call("results:get", None)["results"]["items"][0]["dots"] == 2
+    assert room.console.emit("results:reveal", {"revealed": True, "view": "matrix"})["ok"]
+    assert room.wall.take()[-1][1]["view"] == "matrix"
+    assert room.wall.sync(0)["snapshot"]["voting"]["view"] == "matrix"
+    assert room.console.emit("results:reveal", {"revealed": True, "view": "pie"})["code"] == (
+        "invalid"
+    )
     assert room.console.emit("results:reveal", {"revealed": False})["ok"]
     assert room.wall.take()[-1][1] == {
         "seq": room.wall.received[-1][1]["seq"],
         "revealed": False,
+        "view": "matrix",
         "results": None,
     }
     assert room.wall.sync(0)["snapshot"]["results"] is None
+
+
+def test_reopening_voting_hides_the_results_again(room: VoteRoom) -> None:
+    room.console.emit("phase:set", {"phase": "results"})
+    assert room.console.emit("results:reveal", {"revealed": True})["ok"]
+    room.wall.take()
+    room.console.emit("phase:set", {"phase": "vote"})
+    [(name, fact)] = room.wall.take()
+    assert name == "phase:changed" and fact["results_revealed"] is False
+    snap = room.wall.sync(0)["snapshot"]
+    assert snap["results"] is None and snap["voting"]["revealed"] is False
+
+
+def test_progress_counts_people_who_voted_and_who_are_done(app: Flask, room: VoteRoom) -> None:
+    _http, other = join(app, room.workshop, "Bram", "gemeenten")
+    room.phone.emit("risk:score", {**room.item(0), "likelihood": 3, "impact": 3})
+    for target in (room.item(0), room.item(0), room.item(1), room.item(1)):
+        other.emit("vote:add", target)
+    progress = room.wall.sync(0)["snapshot"]["voting"]["progress"]
+    gemeenten = str(room.console.sync(0)["snapshot"]["viewpoints"][0]["id"])
+    assert progress["total"][gemeenten] == 2 and progress["voted"][gemeenten] == 2
+    assert progress["done"].get(gemeenten, 0) == 0
+    other.emit("vote:add", {"target_type": "note", "target_id": room.loose})
+    # Mode "both": Bram used every dot but rated nothing, so he is not done yet.
+    assert room.wall.sync(0)["snapshot"]["voting"]["progress"]["done"].get(gemeenten, 0) == 0
+    for n in range(2):
+        other.emit("risk:score", {**room.item(n), "likelihood": 1, "impact": 2})
+    other.emit(
+        "risk:score", {"target_type": "note", "target_id": room.loose, "likelihood": 5, "impact": 5}
+    )
+    assert room.wall.sync(0)["snapshot"]["voting"]["progress"]["done"][gemeenten] == 1

@@ -33,6 +33,7 @@ RESULTS_REVEAL = "results:reveal"
 SYNC = "sync"
 CLUSTERS_SUGGEST = "clusters:suggest"
 NOTE_SIMILAR = "note:similar"
+RESULTS_GET = "results:get"
 
 # Facts: what the server stored and now broadcasts (past tense). Each carries the seq.
 WORKSHOP_CREATED = "workshop:created"
@@ -93,6 +94,7 @@ COMMANDS = {
     "SYNC": SYNC,
     "CLUSTERS_SUGGEST": CLUSTERS_SUGGEST,
     "NOTE_SIMILAR": NOTE_SIMILAR,
+    "RESULTS_GET": RESULTS_GET,
 }
 FACTS = {
     "WORKSHOP_CREATED": WORKSHOP_CREATED,
