@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from workshop import events, state, validate, votes
+from workshop import events, results, state, validate
 from workshop.actors import Actor
 from workshop.audience import SHARED_PHASES
 from workshop.errors import InvalidInput
@@ -47,7 +47,7 @@ def set_phase(db: Session, workshop: Workshop, actor: Actor, phase: object, op_i
         workshop.closed_at = None
     if previous != phase:
         _reset_timer(workshop)
-    votes.hide_when_reopened(workshop)
+    results.hide_when_reopened(workshop)
     db.flush()
     resync = (previous in _PRE_SHARE) != (phase in _PRE_SHARE)
     return events.record(
@@ -61,7 +61,7 @@ def set_phase(db: Session, workshop: Workshop, actor: Actor, phase: object, op_i
             "resync": resync,
             "timer": state.timer_info(workshop),
             "join_code": workshop.join_code,
-            "results_revealed": votes.revealed(workshop),
+            "results_revealed": results.revealed(workshop),
         },
         op_id=op_id,
         actor=actor.label,

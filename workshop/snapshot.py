@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from workshop import events, state, votes
+from workshop import events, results, state, votes
 from workshop.audience import Audience, Visibility, fact_for, note_for
 from workshop.models import Cluster, Endorsement, Note, Participant, Workshop
 from workshop.summary import tallies
@@ -59,9 +59,9 @@ def snapshot(
             )
         ],
     }
-    result["voting"] = votes.overview(db, workshop)
+    result["voting"] = results.overview(db, workshop)
     # The facilitator always sees the tallies; everyone else once they are revealed.
-    show = audience.kind == "facilitator" or votes.revealed(workshop)
+    show = audience.kind == "facilitator" or results.revealed(workshop)
     result["results"] = tallies(db, workshop) if show else None
     if me is not None:
         result["me"] = {

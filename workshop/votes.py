@@ -15,7 +15,6 @@ from workshop.i18n_markers import N_
 from workshop.models import Cluster, Event, Note, Participant, RiskScore, Vote, Workshop, utcnow
 from workshop.realtime import names
 from workshop.summary import items as summary_items
-from workshop.summary import tallies
 
 TARGET_TYPES = ("cluster", "note")
 
@@ -348,72 +347,4 @@ def add_proxy(
     }
     return events.record(
         db, workshop.id, seq, names.PROXY_ADDED, payload, op_id=op_id, actor=actor.label
-    )
-
-
-RESULT_VIEWS = ("ranking", "matrix", "viewpoints", "raised_by")
-# Results may only be shown once voting has closed: while it is open the room sees progress only.
-REVEAL_PHASES = frozenset({"results", "closed"})
-
-
-def overview(db: Session, workshop: Workshop) -> dict[str, Any]:
-    """The voting state every screen may see: rules, progress, whether and how results show."""
-    return {
-        **settings(workshop),
-        "progress": progress(db, workshop),
-        "revealed": revealed(workshop),
-        "view": view(workshop),
-    }
-
-
-def revealed(workshop: Workshop) -> bool:
-    """Whether the facilitator has shown the results to the room."""
-    return bool(workshop.settings.get("results_revealed", False))
-
-
-def view(workshop: Workshop) -> str:
-    """Which results view the projector shows."""
-    chosen = workshop.settings.get("results_view")
-    if chosen in RESULT_VIEWS:
-        return str(chosen)
-    return "matrix" if settings(workshop)["mode"] == "risk" else "ranking"
-
-
-def hide_when_reopened(workshop: Workshop) -> bool:
-    """Hide the results when the workshop moves back before voting closed; True if it did."""
-    if workshop.phase in REVEAL_PHASES or not revealed(workshop):
-        return False
-    workshop.settings = {**workshop.settings, "results_revealed": False}
-    return True
-
-
-def reveal(
-    db: Session,
-    workshop: Workshop,
-    actor: Actor,
-    *,
-    shown: object,
-    chosen_view: object = None,
-    op_id: str,
-) -> Event:
-    """Show the tallies to every screen (or hide them again), optionally in another view."""
-    actor.require_facilitator()
-    seq = events.claim(db, workshop.id, op_id)
-    show = validate.boolean(shown)
-    if show and workshop.phase not in REVEAL_PHASES:
-        raise WrongPhase(N_("Close voting before showing the results."))
-    updated = {**workshop.settings, "results_revealed": show}
-    if chosen_view is not None:
-        if chosen_view not in RESULT_VIEWS:
-            raise InvalidInput(N_("Unknown results view."))
-        updated["results_view"] = chosen_view
-    workshop.settings = updated
-    db.flush()
-    payload = {
-        "revealed": show,
-        "view": view(workshop),
-        "results": tallies(db, workshop) if show else None,
-    }
-    return events.record(
-        db, workshop.id, seq, names.RESULTS_REVEALED, payload, op_id=op_id, actor=actor.label
     )

@@ -16,6 +16,7 @@ from workshop import (
     notes,
     participants,
     phases,
+    results,
     validate,
     votes,
 )
@@ -313,7 +314,7 @@ command(
 command(
     names.RESULTS_REVEAL,
     ONLY_FACILITATOR,
-    lambda db, w, actor, p, op: votes.reveal(
+    lambda db, w, actor, p, op: results.reveal(
         db, w, actor, shown=p.get("revealed"), chosen_view=p.get("view"), op_id=op
     ),
 )

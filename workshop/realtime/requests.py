@@ -7,7 +7,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_socketio import join_room, leave_room
 
-from workshop import hints, snapshot, summary, votes
+from workshop import hints, results, snapshot, summary
 from workshop.actors import FACILITATOR, PARTICIPANT
 from workshop.audience import for_viewpoint
 from workshop.errors import Forbidden, NotFound
@@ -82,13 +82,13 @@ def on_results(_payload: Any = None) -> dict[str, Any]:
         workshop = db.get(Workshop, connection.workshop_id)
         if workshop is None:
             return NotFound().as_dict(_)
-        if connection.role != FACILITATOR and not votes.revealed(workshop):
+        if connection.role != FACILITATOR and not results.revealed(workshop):
             return Forbidden().as_dict(_)
         return {
             "ok": True,
             "seq": workshop.last_seq,
             "results": summary.tallies(db, workshop),
-            "voting": votes.overview(db, workshop),
+            "voting": results.overview(db, workshop),
         }
 
 
