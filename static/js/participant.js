@@ -55,6 +55,7 @@ const els = {
   clusters: $("clusters"),
   clustersCount: $("clusters-count"),
   clusterBoard: $("cluster-board"),
+  voting: $("voting"),
 };
 
 // --- page state (what is not in rt.state) -------------------------------------------------------
@@ -121,14 +122,18 @@ function render() {
   renderHeader(state, mine);
   show(els.lobby, phase === "lobby");
   show(els.unassigned, !mine && phase !== "closed");
-  show(els.screen, SCREEN_PHASES.has(phase));
+  // Voting (vote, results): its own screen, in place of the board and the composer.
+  const voting = (phase === "vote" || phase === "results") && votingModule()?.render(state);
+  show(els.voting, !!voting);
+  show(els.screen, SCREEN_PHASES.has(phase) && !voting);
   show(els.closed, phase === "closed");
   els.screenPhase.textContent = T.phases[phase] || phase;
   renderLobby(state, mine);
   renderComposer(state, mine, phase);
-  const clustered = CLUSTER_PHASES.has(phase) && renderClusters(state, mine, phase) > 0;
+  if (voting) show(els.composer, false);
+  const clustered = !voting && CLUSTER_PHASES.has(phase) && renderClusters(state, mine, phase) > 0;
   show(els.clusters, clustered);
-  renderNotes(state, mine, phase, clustered);
+  renderNotes(state, mine, phase, clustered || voting);
   renderTimer();
 }
 
@@ -136,26 +141,26 @@ function render() {
 // `rt` is created at the end of this module; these only use it later.
 const lazyRt = { get state() { return rt.state; }, send: (name, payload) => rt.send(name, payload) };
 const endorsements = createEndorsements(lazyRt, N, T, () => outbox);
-// The board's code loads when it is first needed (it is not part of the first page load).
-let phoneClusters = null;
-let clustersLoading = null;
-
-function renderClusters(state, mine, phase) {
-  if (!phoneClusters) {
-    clustersLoading ||= import("./participant/clusters.js")
+/** A module loaded the first time it is needed (not part of the first page load): the made object, or null while loading. */
+function lazy(load, make) {
+  let made = null;
+  let loading = null;
+  return (start = true) => {
+    if (start) loading ||= load()
       .then((module) => {
-        phoneClusters = module.createPhoneClusters(els.clusterBoard, T, endorsements);
+        made = make(module);
         scheduleRender();
       })
-      .catch(() => {
-        // Offline at that moment: the plain list stays; try again a little later.
-        setTimeout(() => {
-          clustersLoading = null;
-          scheduleRender();
-        }, 5000);
-      });
-    return 0;
-  }
+      .catch(() => setTimeout(() => ((loading = null), scheduleRender()), 5000)); // offline: later
+    return made;
+  };
+}
+const boardModule = lazy(() => import("./participant/clusters.js"), (m) => m.createPhoneClusters(els.clusterBoard, T, endorsements));
+const votingModule = lazy(() => import("./participant/voting.js"), (m) => m.createPhoneVoting(els.voting, { rt, N, T, kindLabel: (key) => kindLabel(rt.state, key) }));
+
+function renderClusters(state, mine, phase) {
+  const phoneClusters = boardModule();
+  if (!phoneClusters) return 0;
   const n = phoneClusters.render(state, {
     notes: composeNotes(state, mine),
     mine,
@@ -197,15 +202,8 @@ const similar = createSimilarHint({
   },
 });
 
-/** A read-only request (no op id, no outbox): rt.request when realtime.js has it. */
-function request(name, payload) {
-  if (typeof rt.request === "function") return rt.request(name, payload);
-  return new Promise((resolve) => {
-    const socket = rt.socket;
-    if (!socket || !socket.connected) return resolve(null);
-    socket.timeout(5000).emit(name, payload, (err, ack) => resolve(err ? null : ack));
-  });
-}
+/** A read-only request (no op id, no outbox). */
+const request = (name, payload) => rt.request(name, payload);
 
 function renderHeader(state, mine) {
   if (mine) {
@@ -877,7 +875,7 @@ const rt = connect(config, {
     scheduleRender();
   },
   onRejected(name, payload, ack) {
-    if (name === N.SYNC) return;
+    if (name === N.SYNC || votingModule(false)?.onRejected(name, payload, ack)) return;
     const message = ack.message || ack.code || "";
     if (name === N.NOTE_ADD && payload.note_id) {
       // Never lose the words of a refused note: it stays in the list to retry, copy or dismiss.
