@@ -9,6 +9,7 @@ import { createPeople } from "./console/people.js";
 import { createSettings } from "./console/settings.js";
 import { createTimer } from "./console/timer.js";
 import { createTopbar } from "./console/topbar.js";
+import { createVoting } from "./console/voting.js";
 
 const readJson = (id) => JSON.parse(document.getElementById(id).textContent);
 const config = readJson("denktank-config");
@@ -52,7 +53,8 @@ const board = createBoard(ctx);
 const people = createPeople(ctx);
 const settings = createSettings(ctx);
 const clusters = createClusters(ctx);
-const parts = [topbar, timer, board, people, settings, clusters];
+const voting = createVoting(ctx);
+const parts = [topbar, timer, board, people, settings, clusters, voting];
 
 const render = coalesce(() => {
   const state = ctx.rt && ctx.rt.state;
@@ -96,6 +98,7 @@ ctx.rt = connect(config, {
     topbar.setPending(pending);
     clusters.setPending(pending);
     board.setPending(pending);
+    voting.setPending(pending);
   },
   onRejected(name, payload, ack) {
     let handled = false;
