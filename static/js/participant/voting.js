@@ -7,7 +7,9 @@
 // budget in view. Once voting closes, the items are read-only, and once the facilitator reveals
 // the results the phone shows the ranking with its own dots marked.
 
+import { dotsOf, votableItems } from "./ballot.js";
 import { buildRating, ratingsOf } from "./rating.js";
+import { renderRanking } from "./ranking.js";
 
 const fmt = (text, params) => String(text).replace(/%\((\w+)\)s/g, (_, key) => String(params[key] ?? ""));
 const MESSAGE_MS = 4500;
@@ -26,53 +28,6 @@ function chip(vp) {
   sw.setAttribute("aria-hidden", "true");
   span.append(sw, String(vp.name).replace(/\s*\([^)]*\)\s*$/, "") || vp.name);
   return span;
-}
-
-/** Votable items, in board order: clusters (by position), then loose notes (oldest first). */
-export function votableItems(state, T) {
-  const clusters = state.clusters || [];
-  const known = new Set(clusters.map((c) => c.id));
-  const inCluster = new Map();
-  const loose = [];
-  for (const note of state.notes || []) {
-    if (note.hidden || note.pending) continue;
-    if (note.cluster_id && known.has(note.cluster_id)) {
-      if (!inCluster.has(note.cluster_id)) inCluster.set(note.cluster_id, []);
-      inCluster.get(note.cluster_id).push(note);
-    } else if (!note.cluster_id && !note.redacted) {
-      loose.push(note);
-    }
-  }
-  const vps = (state.viewpoints || []).slice().sort((a, b) => (a.position ?? 0) - (b.position ?? 0));
-  const raisedBy = (notes) => vps.filter((vp) => notes.some((n) => n.viewpoint_id === vp.id));
-  const items = [];
-  for (const cluster of clusters) {
-    const notes = inCluster.get(cluster.id);
-    if (!notes || !notes.length) continue;
-    notes.sort((a, b) => (a.position ?? 0) - (b.position ?? 0));
-    const title = (cluster.title || "").trim();
-    items.push({ type: "cluster", id: cluster.id, key: `cluster:${cluster.id}`, title: title || T.untitled, untitled: !title, notes, vps: raisedBy(notes) });
-  }
-  loose.sort((a, b) => (a.created_at_ms ?? 0) - (b.created_at_ms ?? 0));
-  for (const note of loose) {
-    items.push({ type: "note", id: note.id, key: `note:${note.id}`, title: note.text || "", note, notes: [note], vps: raisedBy([note]) });
-  }
-  return items;
-}
-
-/** The phone's dots per item: confirmed plus pending, never below 0 or above the cap. */
-function dotsOf(state, pending, N, cap) {
-  const map = new Map();
-  const busy = new Set();
-  for (const v of (state.me && state.me.votes) || []) map.set(`${v.target_type}:${v.target_id}`, v.dots);
-  for (const op of pending) {
-    const add = op.name === N.VOTE_ADD;
-    if ((!add && op.name !== N.VOTE_REMOVE) || !op.payload) continue;
-    const key = `${op.payload.target_type}:${op.payload.target_id}`;
-    map.set(key, Math.max(0, Math.min(cap, (map.get(key) || 0) + (add ? 1 : -1))));
-    busy.add(key);
-  }
-  return { map, busy };
 }
 
 /**
@@ -136,7 +91,9 @@ export function createPhoneVoting(root, { rt, N, T, kindLabel }) {
     const text = el(item.type === "cluster" ? "h3" : "p", "vitem__title");
     text.id = `${id}-t`;
     const meta = el("p", "vitem__meta");
-    li.append(text, meta);
+    const top = el("div", "vitem__top");
+    top.append(text);
+    li.append(top, meta);
     const refs = { li, text, meta, id, sig: "" };
     if (item.type === "cluster") {
       // "4 notes ▾" opens the notes of the cluster under its title.
@@ -148,6 +105,7 @@ export function createPhoneVoting(root, { rt, N, T, kindLabel }) {
       notes.id = `${id}-n`;
       notes.hidden = true;
       toggle.setAttribute("aria-controls", notes.id);
+      top.append(toggle);
       li.append(notes);
       Object.assign(refs, { toggle, notes });
     }
@@ -191,7 +149,6 @@ export function createPhoneVoting(root, { rt, N, T, kindLabel }) {
     refs.meta.replaceChildren();
     if (item.type === "cluster") {
       refs.toggle.textContent = item.notes.length === 1 ? T.count_one : fmt(T.count_many, { count: item.notes.length });
-      refs.meta.append(refs.toggle);
       if (item.vps.length) refs.meta.append(el("span", "visually-hidden", V.raised_by));
       refs.notes.replaceChildren(...item.notes.map((n) => el("li", "vitem__note", n.redacted ? "…" : n.text)));
     } else {
@@ -216,7 +173,9 @@ export function createPhoneVoting(root, { rt, N, T, kindLabel }) {
     if (ctx.open && n >= ctx.cap) why = fmt(V.cap_reached, { cap: ctx.cap });
     const blocked = !ctx.open || n >= ctx.cap || ctx.left <= 0;
     refs.plus.setAttribute("aria-disabled", blocked ? "true" : "false");
-    refs.plus.setAttribute("aria-describedby", n >= ctx.cap ? refs.why.id : ctx.left <= 0 ? "vote-bar-hint" : "");
+    const reason = n >= ctx.cap ? refs.why.id : ctx.left <= 0 ? "vote-bar-hint" : "";
+    if (reason) refs.plus.setAttribute("aria-describedby", reason);
+    else refs.plus.removeAttribute("aria-describedby");
     refs.minus.setAttribute("aria-disabled", !ctx.open || n <= 0 ? "true" : "false");
     if (refs.why.textContent !== why) refs.why.textContent = why;
     refs.why.hidden = !why;
@@ -263,7 +222,7 @@ export function createPhoneVoting(root, { rt, N, T, kindLabel }) {
     closed.hidden = open || !!shown;
     if (shown && results.hidden) requestAnimationFrame(() => window.scrollTo(0, 0));
     results.hidden = !shown;
-    if (shown) renderResults(shown, state, dots, mode);
+    if (shown) renderRanking(resultsList, resultsLead, shown, { T, dots, mode });
 
     // The items (hidden once the ranking shows).
     // Once closed: only what this phone voted on or rated, as a reminder.
@@ -320,37 +279,6 @@ export function createPhoneVoting(root, { rt, N, T, kindLabel }) {
     barMsg.hidden = !message;
     bar.hidden = !items.length || !open;
     return true;
-  }
-
-  function renderResults(res, state, dots, mode) {
-    const rows = (res.items || []).slice().sort((a, b) => (a.rank ?? 0) - (b.rank ?? 0));
-    const max = Math.max(1, ...rows.map((r) => r.dots || 0));
-    resultsLead.textContent = mode === "risk" ? V.results_lead_risk : V.results_lead;
-    resultsList.replaceChildren(
-      ...rows.map((row) => {
-        const li = el("li", "vres");
-        const mine = dots.map.get(`${row.target_type}:${row.target_id}`) || 0;
-        li.classList.toggle("vres--mine", mine > 0);
-        const rank = el("span", "vres__rank", String(row.rank ?? ""));
-        const body = el("div", "vres__body");
-        const name = el("p", "vres__title", row.title || T.untitled);
-        const facts = el("p", "vres__facts");
-        if (mode !== "risk") {
-          const barEl = el("span", "vres__bar");
-          barEl.setAttribute("aria-hidden", "true");
-          barEl.style.setProperty("--w", `${Math.round(((row.dots || 0) / max) * 100)}%`);
-          facts.append(barEl);
-          li.append(el("span", "vres__dots", row.dots === 1 ? V.dots_one : fmt(V.dots_many, { count: row.dots || 0 })));
-        }
-        if (mode !== "dots" && row.risk_score != null) {
-          facts.append(el("span", "vres__risk", fmt(V.risk_score, { score: Math.round(row.risk_score * 10) / 10, likelihood: row.likelihood, impact: row.impact })));
-        }
-        if (mine) facts.append(el("span", "vres__yours", fmt(V.yours, { count: mine })));
-        body.append(name, facts);
-        li.prepend(rank, body);
-        return li;
-      }),
-    );
   }
 
   function say(text) {
