@@ -104,6 +104,7 @@ export function buildRating(T, key, id, collapsible) {
     if (hint.textContent !== text) hint.textContent = text;
     hint.classList.toggle("vrate__hint--todo", !!draft);
     clear.hidden = readOnly || (!value && !draft);
+    foot.hidden = !text && clear.hidden;
     root.classList.toggle("vrate--done", !!value && !draft);
     if (summaryState) {
       // Short on screen ("4 × 3"), in words for screen readers.
