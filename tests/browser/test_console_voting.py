@@ -136,7 +136,7 @@ def test_facilitator_runs_vote_with_proxy_and_reveals_results(
 
     # A person without a phone: the facilitator adds her and votes 3 dots on her behalf.
     proxies = console.get_by_role("complementary", name="Votes by proxy")
-    proxies.get_by_label("Name", exact=True).fill("Henk Bakker")
+    proxies.get_by_label("Their name").fill("Henk Bakker")
     proxies.get_by_label("Viewpoint", exact=True).select_option(label=GEMEENTEN)
     proxies.get_by_role("button", name="Add person without a phone").click()
     ballot = console.locator("#vproxy-ballot")
