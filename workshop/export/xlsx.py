@@ -36,7 +36,7 @@ def _tidy(sheet: Worksheet, frame: pd.DataFrame) -> None:
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
     for index, column in enumerate(frame.columns, start=1):
-        values = frame[column].astype(str)
+        values = ["" if pd.isna(v) else str(v) for v in frame[column].tolist()]
         longest = max([len(str(column)), *(len(line) for v in values for line in v.split("\n"))])
         width = min(MAX_WIDTH, longest + 2)
         sheet.column_dimensions[get_column_letter(index)].width = width
