@@ -7,6 +7,8 @@
 
 import { connect } from "./realtime.js";
 import { BOARD_PHASES, boardModel, createClusterBoard, measure, play } from "./projector/clusters.js";
+import { startScreenNiceties, startTimer } from "./projector/screen.js";
+import { createVotingScreens } from "./projector/voting.js";
 import {
   S, applyColour, el, plural, reducedMotion, setHidden, setPlural, setText, sortedViewpoints,
   showPage as showPageOf,
@@ -49,12 +51,11 @@ const STEPS_WALL = [40, 35, 31, 28, 25, 22.5, 20];
 const STEPS_GROUP = [52, 46, 40, 35, 31, 28, 25, 22.5, 20];
 // Below the clusters, the notes not yet clustered: a calmer strip with smaller type.
 const STEPS_STRIP = [28, 25, 22.5, 20];
-const LAST_MINUTE_MS = 60000;
 
 
 function screenOf(phase) {
   if (!phase || phase === "lobby") return "lobby";
-  if (phase === "closed") return "closed";
+  if (phase === "closed" || phase === "vote" || phase === "results") return phase;
   return "wall";
 }
 
@@ -106,12 +107,23 @@ function render() {
   renderTimer();
   if (screen === "lobby") renderLobby(state);
   else if (screen === "wall") renderWallOrBoard(state, phase);
-  else renderClosed(state);
+  else if (screen === "closed") renderClosed(state);
+  else voting.render(state);
 }
 
 // --- the clustered board (cluster phase and later): clusters above, the rest in a strip ---------
 
 const board = createClusterBoard(root, els.board, { group: GROUP });
+
+// --- vote progress and results (projector/voting.js) ------------------------------------------
+
+const voting = createVotingScreens(root, {
+  group: GROUP,
+  groupViewpoint,
+  names: config.names,
+  request: (name, payload) => rt.request(name, payload),
+  rerender: () => scheduleRender(),
+});
 
 function renderWallOrBoard(state, phase) {
   const model = BOARD_PHASES.has(phase) ? boardModel(state, GROUP ? groupViewpoint(state) : null) : null;
@@ -521,44 +533,10 @@ function queueRefit() {
 const viewportObserver = typeof ResizeObserver === "function" ? new ResizeObserver(queueRefit) : null;
 window.addEventListener("resize", queueRefit);
 
-// --- timer -----------------------------------------------------------------------------------
+// --- timer and screen niceties (projector/screen.js) -----------------------------------------
 
-function formatMs(ms) {
-  const total = Math.max(0, Math.ceil(ms / 1000));
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  return `${h ? `${h}:` : ""}${String(m).padStart(2, "0")}:${String(s).padStart(2, "0")}`;
-}
-
-function renderTimer() {
-  const timer = rt && rt.state && rt.state.timer;
-  const state = (timer && timer.state) || "idle";
-  let ms = null;
-  if (state === "running" && typeof timer.ends_at_ms === "number") ms = timer.ends_at_ms - rt.serverNow();
-  else if (state === "paused" && typeof timer.remaining_ms === "number") ms = timer.remaining_ms;
-  const visible = ms !== null;
-  setHidden(els.timer, !visible);
-  root.classList.toggle("has-timer", visible);
-  if (!visible) return;
-  let look = state;
-  let label = "";
-  if (state === "paused") label = S.paused;
-  else if (ms <= 0) {
-    look = "over";
-    label = S.times_up;
-  } else if (ms <= LAST_MINUTE_MS) {
-    look = "last-minute";
-    label = S.last_minute;
-  }
-  if (els.timer.dataset.state !== look) els.timer.dataset.state = look;
-  setText(els.timerTime, formatMs(ms));
-  setText(els.timerLabel, label);
-  setHidden(els.timerLabel, !label);
-  els.timerTime.setAttribute("aria-label", `${label || S.remaining} ${formatMs(ms)}`);
-}
-
-window.setInterval(renderTimer, 250);
+const renderTimer = startTimer(root, els, () => rt);
+startScreenNiceties(root);
 
 // --- connection status -----------------------------------------------------------------------
 
@@ -581,45 +559,6 @@ function showStatus(status, refused) {
   else statusTimer = window.setTimeout(reveal, 2000);
 }
 
-// ---------------------------------------------------------------------------------------------
-// Screen niceties: hide the mouse pointer when idle, keep the screen awake, double-click for
-// full screen (no visible control).
-
-let idleTimer = null;
-function wakePointer() {
-  root.classList.remove("is-idle");
-  window.clearTimeout(idleTimer);
-  idleTimer = window.setTimeout(() => root.classList.add("is-idle"), 3000);
-}
-document.addEventListener("mousemove", wakePointer, { passive: true });
-wakePointer();
-
-// "Present here" from the console (mirrored display): Esc goes back to the console.
-if (new URLSearchParams(window.location.search).get("present") === "1") {
-  document.addEventListener("keydown", (event) => {
-    if (event.key === "Escape" && !document.fullscreenElement) window.history.back();
-  });
-}
-
-document.addEventListener("dblclick", () => {
-  if (document.fullscreenElement) document.exitFullscreen?.().catch(() => {});
-  else document.documentElement.requestFullscreen?.().catch(() => {});
-});
-
-let wakeLock = null;
-async function keepAwake() {
-  if (document.visibilityState !== "visible" || wakeLock || !("wakeLock" in navigator)) return;
-  try {
-    wakeLock = await navigator.wakeLock.request("screen");
-    wakeLock.addEventListener("release", () => {
-      wakeLock = null;
-    });
-  } catch (_) {
-    wakeLock = null; // not a secure context, or refused: the OS settings decide
-  }
-}
-document.addEventListener("visibilitychange", keepAwake);
-keepAwake();
 
 reducedMotion.addEventListener?.("change", scheduleRender);
 

@@ -5,7 +5,7 @@
 // spread) the item gets a dashed ring and a warning sign, and the list says so in words.
 
 import {
-  BANDS, animating, bandOf, byRisk, caption, el, fmt, focusItems, keyOf, plural, reset, svg, titleOf,
+  BANDS, animating, bandOf, byRisk, caption, el, fill, fmt, focusItems, keyOf, plural, reset, svg, titleOf,
 } from "./common.js";
 
 const C = 100; // cell size in SVG units
@@ -53,11 +53,6 @@ function grid(S) {
       g.append(rect);
     }
   }
-  // Band names inside the matrix, in a corner cell of each band (text, not colour alone).
-  const labels = [[1, 1, "low"], [3, 2, "medium"], [4, 3, "high"], [5, 5, "very_high"]];
-  for (const [l, i, key] of labels) {
-    g.append(svg("text", { x: M.left + (l - 1) * C + 8, y: M.top + (5 - i) * C + 22, class: "rs-cell__band" }, S[`band_${key}`] || key));
-  }
   for (let k = 1; k <= 5; k++) {
     g.append(svg("text", { x: xOf(k), y: M.top + SIZE + 36, class: "rs-tick", "text-anchor": "middle" }, k));
     g.append(svg("text", { x: M.left - 20, y: yOf(k) + 10, class: "rs-tick", "text-anchor": "end" }, k));
@@ -74,7 +69,10 @@ function grid(S) {
 }
 
 function pin(item, number, x, y, r, S) {
-  const g = svg("g", { class: item.disagreement ? "rs-pin is-disagreement" : "rs-pin", "data-key": keyOf(item) });
+  const g = svg("g", {
+    class: item.disagreement ? "rs-pin is-disagreement" : "rs-pin",
+    "data-key": keyOf(item), "data-number": number, "data-likelihood": item.likelihood, "data-impact": item.impact,
+  });
   g.append(svg("title", {}, `${number}. ${titleOf(item, S)} — ${lxi(item, S)}${item.disagreement ? ` · ${S.disagreement || ""}` : ""}`));
   if (item.disagreement) {
     g.append(svg("circle", { cx: x, cy: y, r: r + 9, class: "rs-pin__ring" }));
@@ -156,7 +154,7 @@ export function renderMatrix(container, results, viewpoints, strings, options = 
     const facts = el("span", "rs-mitem__facts");
     const score = el("span", `rs-mitem__score rs-band--${band.key}`, fmt(item.risk_score));
     score.title = S[`band_${band.key}`] || "";
-    facts.append(score, el("span", "rs-mitem__lxi", lxi(item, S).replace(/\s*·\s*[^·]*$/, "")));
+    facts.append(score, el("span", "rs-mitem__lxi", fill(S.lxi || "L {l} × I {i}", { l: fmt(item.likelihood), i: fmt(item.impact) })));
     facts.append(el("span", "rs-sr", ` (${S[`band_${band.key}`] || ""})`));
     if (item.disagreement) facts.append(el("span", "rs-warn", `⚠ ${S.disagreement || ""}`));
     text.append(facts);
@@ -184,10 +182,10 @@ export function renderMatrix(container, results, viewpoints, strings, options = 
     li.append(ring, el("span", "", S.disagreement_key || S.disagreement || ""));
     key.append(li);
   }
-  side.append(key);
-
+  const left = el("div", "rs-matrix__chart");
+  left.append(chart, key);
   const body = el("div", "rs-matrix__body");
-  body.append(chart, side);
+  body.append(left, side);
   figure.append(head, body);
   if (!rated.length) figure.append(el("p", "rs-empty", S.no_ratings || ""));
   container.replaceChildren(figure);

@@ -39,11 +39,13 @@ function rowsOf(results, vpx, measure, focus) {
 function skeleton(container) {
   const figure = el("figure", "rs-figure rs-ranking");
   const head = el("div", "rs-head");
-  const legend = el("ul", "rs-legend");
+  const legend = el("ul", "rs-legend rs-legend--top");
   const list = el("ol", "rs-rows");
   const more = el("p", "rs-more");
   const empty = el("p", "rs-empty");
-  figure.append(head, list, more, empty, legend);
+  const top = el("div", "rs-top");
+  top.append(head, legend);
+  figure.append(top, list, more, empty);
   container.replaceChildren(figure);
   return { figure, head, legend, list, more, empty, rows: new Map() };
 }
@@ -157,7 +159,7 @@ export function renderRanking(container, results, viewpoints, strings, options =
     for (const vp of [...vpx.list, vpx.none]) {
       if (vp === vpx.none && !totals.get("none")) continue;
       const li = el("li", "rs-legend__item");
-      li.append(badge(vp, "rs-badge", true), el("span", "rs-legend__n", plural(S, "dots", totals.get(vp.key) || 0)));
+      li.append(badge(vp), el("span", "rs-legend__n", plural(S, "dots", totals.get(vp.key) || 0)));
       legendItems.push(li);
     }
   }

@@ -61,9 +61,6 @@ export function renderByViewpoint(container, results, viewpoints, strings, optio
       value.append(...pluralNodes(S, "dots", row.n));
       line.append(bar, value);
       li.append(el("span", "rs-vpitem__rank", index + 1), title, line);
-      if ((row.item.raised_by || []).map(String).includes(vp.key)) {
-        li.append(el("span", "rs-own", S.raised_here || ""));
-      }
       list.append(li);
     });
     col.append(list);
