@@ -195,6 +195,13 @@ def test_facilitator_runs_vote_with_proxy_and_reveals_results(
     console.wait_for_timeout(1500)  # let the bars and flashes settle for the screenshot
     console.screenshot(path=str(shots / "console-voting.png"))
 
+    # A look at the notes board (to moderate) and back.
+    console.get_by_role("button", name="Notes board").click()
+    expect(panel).to_be_hidden()
+    expect(console.locator("#columns")).to_be_visible()
+    console.get_by_role("button", name="Back to voting and results").click()
+    expect(panel).to_be_visible()
+
     # Closing voting asks first; then the results are hidden until revealed.
     console.get_by_role("button", name="Close voting").click()
     dialog = console.get_by_role("dialog", name="Close voting?")

@@ -92,7 +92,8 @@ export function createBallot(ctx, model, root) {
       inputs.push(input);
       return h("label", { class: "pscale__opt" }, input, h("span", { text: String(n) }));
     });
-    const fieldset = h("fieldset", { class: "pscale" }, h("legend", { class: "pscale__legend", text: label }), ...options);
+    const fieldset = h("fieldset", { class: "pscale" }, h("legend", { class: "visually-hidden", text: label }),
+      h("span", { class: "pscale__legend", "aria-hidden": "true", text: label }), ...options);
     return { fieldset, inputs };
   }
 

@@ -29,6 +29,8 @@ export function createVoting(ctx) {
   const showText = document.getElementById("vshow-text");
   const showButton = document.getElementById("vshow-button");
   const tallyStatus = document.getElementById("vtally-status");
+  const toBoard = document.getElementById("voting-to-board");
+  const back = document.getElementById("voting-back");
 
   const progress = createProgress(ctx, panel.querySelector(".vcard--progress"));
   const tally = createTally(ctx, document.getElementById("vtally"));
@@ -38,6 +40,7 @@ export function createVoting(ctx) {
 
   let phase = null;
   let visible = false;
+  let onBoard = false; // the facilitator looks at the notes board for a moment
   let chosenView = null; // the preview's tab; null: what the projector shows
   let pending = [];
   let fetchTimer = null;
@@ -55,6 +58,8 @@ export function createVoting(ctx) {
 
   function refetch(delay = REFETCH_MS) {
     if (!names.RESULTS_GET || !ctx.rt) return;
+    // At most one fetch per ~400 ms while votes keep coming (a plain debounce could starve).
+    if (fetchTimer && delay > 0) return;
     if (fetchTimer) clearTimeout(fetchTimer);
     fetchTimer = setTimeout(fetchNow, delay);
   }
@@ -93,6 +98,17 @@ export function createVoting(ctx) {
     setText(tallyStatus, text);
     tallyStatus.classList.toggle("is-stale", fetchState === "offline" || fetchState === "error");
   }
+
+  toBoard.addEventListener("click", () => {
+    onBoard = true;
+    ctx.rerender();
+    requestAnimationFrame(() => back.focus());
+  });
+  back.addEventListener("click", () => {
+    onBoard = false;
+    ctx.rerender();
+    requestAnimationFrame(() => title.focus());
+  });
 
   // --- actions --------------------------------------------------------------------------------
 
@@ -209,7 +225,8 @@ export function createVoting(ctx) {
 
   function render(state) {
     phase = state.workshop.phase;
-    const show = PHASES.has(phase);
+    const show = PHASES.has(phase) && !onBoard;
+    back.hidden = !(PHASES.has(phase) && onBoard);
     panel.hidden = !show;
     body.classList.toggle("is-voting", show);
     if (!show) {
@@ -247,10 +264,10 @@ export function createVoting(ctx) {
   function onFact(name, payload, state) {
     model.apply(name, payload, state);
     proxies.onFact(name, payload);
-    if (name === names.RESULTS_REVEALED && payload) {
-      ctx.announce(payload.revealed ? format(strings.vo_revealed, { view: viewName(model.voting.view) }) : strings.vo_hidden);
+    if (name === names.PHASE_CHANGED && payload && payload.phase !== phase) {
+      chosenView = null;
+      onBoard = false;
     }
-    if (name === names.PHASE_CHANGED && payload && !PHASES.has(payload.phase)) chosenView = null;
     const now = state && state.workshop && state.workshop.phase;
     if (PHASES.has(now) && REFETCH_ON.has(name)) refetch();
   }
