@@ -6,6 +6,7 @@ Set WORKSHOP_SCREENSHOTS=docs/screenshots to refresh console-voting.png and cons
 from __future__ import annotations
 
 import csv
+import json
 import os
 import re
 from pathlib import Path
@@ -64,7 +65,14 @@ def _run(page: Page, script: str) -> None:
     assert all(ack.get("ok") for ack in acks), acks
 
 
-def _vote(phone: WorkshopClient, target: tuple[str, str], dots: int, rating: tuple[int, int]) -> None:
+def _selected_proxy(page: Page) -> int:
+    """The id of the proxy the console has selected."""
+    return int(page.locator(".pperson[aria-pressed=true]").get_attribute("data-proxy") or 0)
+
+
+def _vote(
+    phone: WorkshopClient, target: tuple[str, str], dots: int, rating: tuple[int, int]
+) -> None:
     kind, ident = target
     for _ in range(dots):
         ack = phone.send("vote:add", {"target_type": kind, "target_id": ident})
@@ -90,7 +98,9 @@ def test_facilitator_runs_vote_with_proxy_and_reveals_results(
     phones: dict[str, list[WorkshopClient]] = {}
     for slug, count in ROOM.items():
         phones[slug] = [
-            WorkshopClient.join(live_server.url, code.group(1), name=f"{slug} {i}", viewpoint=slug).connect()
+            WorkshopClient.join(
+                live_server.url, code.group(1), name=f"{slug} {i}", viewpoint=slug
+            ).connect()
             for i in range(count)
         ]
     notes = _notes()
@@ -99,7 +109,9 @@ def test_facilitator_runs_vote_with_proxy_and_reveals_results(
     console.goto(login.group(1))
     console.reload()  # drops the "logged in" message, for tidy screenshots
     expect(console.locator("#conn")).to_have_attribute("data-status", "online")
-    _run(console, "Promise.all([window.denktankConsole.rt.send('phase:set', {phase: 'brainstorm'})])")
+    _run(
+        console, "Promise.all([window.denktankConsole.rt.send('phase:set', {phase: 'brainstorm'})])"
+    )
     for note in notes:
         ids[note["id"]] = new_note_id()
         ack = phones[note["viewpoint"]][0].send(
@@ -110,8 +122,15 @@ def test_facilitator_runs_vote_with_proxy_and_reveals_results(
     # Clusters, as the facilitator made them in the cluster phase; then voting opens.
     clusters = {label: new_note_id() for label in TITLES}
     creates = [
-        "rt.send('cluster:create', {cluster_id: %r, title: %r, note_ids: %r})"
-        % (clusters[label], title, [ids[n["id"]] for n in notes if n["cluster"] == label])
+        "rt.send('cluster:create', "
+        + json.dumps(
+            {
+                "cluster_id": clusters[label],
+                "title": title,
+                "note_ids": [ids[n["id"]] for n in notes if n["cluster"] == label],
+            }
+        )
+        + ")"
         for label, title in TITLES.items()
     ]
     _run(
@@ -153,6 +172,14 @@ def test_facilitator_runs_vote_with_proxy_and_reveals_results(
     add_privacy.click()
     expect(add_privacy).to_be_disabled()
     expect(console.locator("#ballot-left")).to_contain_text("1 of 5 dots left")
+    # Had a second tab sent one more, the server's refusal shows in her ballot.
+    console.evaluate(
+        "([kind, id, pid]) => window.denktankConsole.rt.send('vote:add',"
+        " {target_type: kind, target_id: id, participant_id: pid})",
+        ["cluster", clusters["privacy"], _selected_proxy(console)],
+    )
+    # (Server messages follow the workshop's language, Dutch here.)
+    expect(ballot.get_by_role("alert")).to_have_text(re.compile(r"^(At most|Hoogstens) 3 "))
     ballot.get_by_role("button", name=f"Take a dot back from “{privacy}”").click()
     expect(console.locator("#ballot-left")).to_contain_text("2 of 5 dots left")
     # Her likelihood and impact for the privacy cluster, with the keyboard-usable radios.
@@ -223,7 +250,9 @@ def test_facilitator_runs_vote_with_proxy_and_reveals_results(
 
     # Preview another view, then put it on the projector.
     console.get_by_role("tab", name="Risk matrix").click()
-    expect(console.get_by_role("tab", name="Risk matrix")).to_have_attribute("aria-selected", "true")
+    expect(console.get_by_role("tab", name="Risk matrix")).to_have_attribute(
+        "aria-selected", "true"
+    )
     expect(console.locator("#vshow-text")).to_have_text("The projector shows Ranking.")
     expect(console.locator("#voting-room-text")).to_have_text("Ranking")
     console.get_by_role("button", name="Show Risk matrix on the projector").click()
