@@ -41,7 +41,7 @@ export function createBallot(ctx, model, root) {
     return { dots, rating };
   }
 
-  function spent(items) {
+  function spent() {
     let sum = model.spentBy(proxy.id);
     for (const entry of pending) {
       const p = entry.payload || {};
@@ -49,7 +49,7 @@ export function createBallot(ctx, model, root) {
       if (entry.name === names.VOTE_ADD) sum += 1;
       else if (entry.name === names.VOTE_REMOVE) sum -= 1;
     }
-    return Math.max(0, Math.min(sum, budget * Math.max(1, items.length)));
+    return Math.max(0, sum);
   }
 
   function showError(message) {
@@ -177,7 +177,7 @@ export function createBallot(ctx, model, root) {
     cap = voting.cap;
     budget = voting.budget;
     if (!proxy) return 0;
-    const remaining = budget - spent(items);
+    const remaining = budget - spent();
     const viewpoints = state.viewpoints || [];
     const vpIndex = new Map(viewpoints.map((v, i) => [v.id, i]));
     reconcile(list, items, itemKey, createItem, (li, item) => updateItem(li, item, vpIndex, viewpoints, remaining));

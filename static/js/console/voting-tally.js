@@ -2,6 +2,7 @@
 // viewpoint, +1s, median likelihood and impact, score, disagreement). Numbers are always text.
 
 import { format, h, plural, reconcile, setAttr, setText } from "./dom.js";
+import { SHAPES, mark, safeColour, shortName } from "../results/common.js";
 
 const fmt = (value) => {
   if (value === null || value === undefined) return "–";
@@ -9,11 +10,12 @@ const fmt = (value) => {
   return Number.isInteger(n) ? String(n) : n.toFixed(1).replace(/\.0$/, "");
 };
 
-/** A numbered viewpoint badge (number + colour; the legend names it). */
+/** A viewpoint's mark: its colour AND its shape, as on the projector and in the results. */
 export function vpBadge(vp, index) {
-  const badge = h("span", { class: "vnum", "aria-hidden": "true", text: vp ? String(index + 1) : "?" });
-  if (vp && vp.colour) badge.style.setProperty("--vp", vp.colour);
-  return badge;
+  const shown = vp
+    ? { colour: safeColour(vp.colour), shape: Math.max(0, index) % SHAPES }
+    : { colour: "#8d959f", shape: -1 };
+  return h("span", { class: "vmark", "aria-hidden": "true" }, mark(shown));
 }
 
 export function createTally(ctx, root) {
@@ -55,7 +57,7 @@ export function createTally(ctx, root) {
     if (sig === legendSig) return;
     legendSig = sig;
     legend.replaceChildren(
-      ...viewpoints.map((vp, i) => h("li", {}, vpBadge(vp, i), h("span", { text: vp.name }))),
+      ...viewpoints.map((vp, i) => h("li", { title: vp.name }, vpBadge(vp, i), h("span", { text: shortName(vp.name) }))),
     );
   }
 

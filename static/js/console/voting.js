@@ -122,7 +122,12 @@ export function createVoting(ctx) {
     if (ok) ctx.send(names.PHASE_SET, { phase: "results" });
   });
 
-  const currentView = () => chosenView || model.voting.view || "ranking";
+  // Without risk scores there is no matrix to show.
+  const offered = (view) => !(view === "matrix" && model.voting && model.voting.mode === "dots");
+  const currentView = () => {
+    const view = chosenView || model.voting.view || "ranking";
+    return offered(view) ? view : "ranking";
+  };
   revealButton.addEventListener("click", () => {
     ctx.send(names.RESULTS_REVEAL, { revealed: true, view: currentView() });
   });
@@ -142,11 +147,12 @@ export function createVoting(ctx) {
   for (const tab of tabs) {
     tab.addEventListener("click", () => chooseTab(tab.dataset.view, false));
     tab.addEventListener("keydown", (event) => {
-      const i = tabs.indexOf(tab);
-      const to = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 }[event.key];
+      const shown = tabs.filter((t) => !t.hidden);
+      const i = shown.indexOf(tab);
+      const to = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: shown.length - 1 }[event.key];
       if (to === undefined) return;
       event.preventDefault();
-      chooseTab(tabs[(to + tabs.length) % tabs.length].dataset.view, true);
+      chooseTab(shown[(to + shown.length) % shown.length].dataset.view, true);
     });
   }
 
@@ -197,6 +203,7 @@ export function createVoting(ctx) {
     const shown = projected();
     const view = currentView();
     for (const tab of tabs) {
+      tab.hidden = !offered(tab.dataset.view);
       const selected = tab.dataset.view === view;
       setAttr(tab, "aria-selected", String(selected));
       setAttr(tab, "tabindex", selected ? "0" : "-1");
