@@ -51,11 +51,11 @@ def test_workbook_sheets_types_and_layout(db: Session, factory: Factory) -> None
     assert '\'=HYPERLINK("http://evil.example","click")' in list(notes["Note"])
     assert "'+31 extra cost per seat" in list(notes["Note"])
     clusters = pd.read_excel(io.BytesIO(content), sheet_name="Clusters")
-    assert list(clusters["Cluster"]) == ["Privacy", "Lock-in", "Costs"]
+    assert list(clusters["Cluster title"]) == ["Privacy", "Lock-in", "Costs"]
     assert list(clusters["Dots from Suppliers"]) == [0, 0, 5]
     register = pd.read_excel(io.BytesIO(content), sheet_name="Risk register")
     assert list(register.columns) == [
-        "Cluster",
+        "Cluster title",
         "Viewpoints",
         "Likelihood",
         "Impact",
@@ -99,7 +99,7 @@ def test_csv_zip_has_the_same_tables_with_bom(db: Session, factory: Factory) -> 
     notes = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig")
     assert sorted(t.removeprefix("'") for t in notes["Note"]) == sorted(visible_texts())
     assert not any(str(t).startswith(("=", "+", "-", "@")) for t in notes["Note"])
-    assert list(register["Cluster"]) == ["Privacy", "Lock-in", "Costs"]
+    assert list(register["Cluster title"]) == ["Privacy", "Lock-in", "Costs"]
     assert csv.render(_tables(db, factory), "en") != b""  # renders again without state
 
 

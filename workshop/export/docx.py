@@ -186,7 +186,7 @@ def _timeline(doc: DocumentObject, report: dict[str, Any], t: Translate, lang: s
         ]
         for row in report["timeline"]
     ]
-    head = [t(N_("Phase")), t(N_("Start")), t(N_("End")), t(N_("Minutes"))]
+    head = [t(N_("Phase")), t(N_("Started")), t(N_("Ended")), t(N_("Minutes"))]
     table(doc, [*head, t(N_("Planned minutes"))], rows)
 
 
@@ -206,4 +206,4 @@ def _appendix(doc: DocumentObject, report: dict[str, Any], t: Translate) -> None
         for note in report["appendix"]
     ]
     head = [t(N_("No.")), t(N_("Time")), t(N_("Viewpoint")), t(N_("Kind")), t(N_("Author"))]
-    table(doc, [*head, t(N_("Note")), t(N_("Cluster"))], rows)
+    table(doc, [*head, t(N_("Note")), t(N_("In cluster"))], rows)

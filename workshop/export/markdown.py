@@ -171,7 +171,7 @@ def _timeline(out: list[str], report: dict[str, Any], t: Translate, lang: str) -
         ]
         for row in report["timeline"]
     ]
-    head = [t(N_("Phase")), t(N_("Start")), t(N_("End")), ">" + t(N_("Minutes"))]
+    head = [t(N_("Phase")), t(N_("Started")), t(N_("Ended")), ">" + t(N_("Minutes"))]
     out += table([*head, ">" + t(N_("Planned minutes"))], rows)
 
 
@@ -190,4 +190,4 @@ def _appendix(out: list[str], report: dict[str, Any], t: Translate) -> None:
         for note in report["appendix"]
     ]
     head = [">" + t(N_("No.")), t(N_("Time")), t(N_("Viewpoint")), t(N_("Kind"))]
-    out += table([*head, t(N_("Author")), t(N_("Note")), t(N_("Cluster"))], rows)
+    out += table([*head, t(N_("Author")), t(N_("Note")), t(N_("In cluster"))], rows)

@@ -83,7 +83,7 @@ def _notes(report: dict[str, Any], t: Translate) -> pd.DataFrame:
         "kind": t(N_("Kind")),
         "author": t(N_("Author")),
         "text": t(N_("Note")),
-        "cluster": t(N_("Cluster")),
+        "cluster": t(N_("In cluster")),
         "plus_ones": t(N_("+1s")),
     }
     return _frame(rows, columns, {"number": "int64", "plus_ones": "int64"})
@@ -93,7 +93,7 @@ def _clusters(report: dict[str, Any], t: Translate) -> pd.DataFrame:
     names = [vp["viewpoint"] for vp in report["participation"]]
     columns = {
         "rank": t(N_("Rank")),
-        "title": t(N_("Cluster")),
+        "title": t(N_("Cluster title")),
         "raised_by": t(N_("Raised by")),
         "note_count": t(N_("Notes")),
         "dots": t(N_("Dots")),
@@ -128,7 +128,7 @@ def _items(report: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
 
 
 def _item_type(target_type: str, t: Translate) -> str:
-    return t(N_("Cluster")) if target_type == "cluster" else t(N_("Note"))
+    return t(N_("cluster")) if target_type == "cluster" else t(N_("note"))
 
 
 def _voters(db: Session, workshop: Workshop, t: Translate) -> dict[int, str]:
@@ -232,7 +232,7 @@ def _register(report: dict[str, Any], t: Translate) -> pd.DataFrame:
         for row in clusters
     ]
     columns = {
-        "title": t(N_("Cluster")),
+        "title": t(N_("Cluster title")),
         "raised_by": t(N_("Viewpoints")),
         "likelihood": t(N_("Likelihood")),
         "impact": t(N_("Impact")),
@@ -274,8 +274,8 @@ def _timeline(report: dict[str, Any], t: Translate) -> pd.DataFrame:
     ]
     columns = {
         "label": t(N_("Phase")),
-        "start": t(N_("Start")),
-        "end": t(N_("End")),
+        "start": t(N_("Started")),
+        "end": t(N_("Ended")),
         "minutes": t(N_("Minutes")),
         "planned": t(N_("Planned minutes")),
     }
