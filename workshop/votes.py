@@ -79,7 +79,7 @@ def progress(db: Session, workshop: Workshop) -> dict[str, Any]:
     """Who has voted and who is done, per viewpoint — never what they voted for.
 
     Proxies are left out, so "8 of 12" counts the phones in the room. Done means every dot used
-    (dots), every item rated (risk), or both (both).
+    (dots and both: rating is optional there) or every item rated (risk).
     """
     rules = settings(workshop)
     people = db.execute(
@@ -101,7 +101,7 @@ def progress(db: Session, workshop: Workshop) -> dict[str, Any]:
             .group_by(RiskScore.participant_id)
         ).all()
     )
-    item_count = len(summary_items(db, workshop)) if rules["mode"] != "dots" else 0
+    item_count = len(summary_items(db, workshop)) if rules["mode"] == "risk" else 0
     voted: dict[str, int] = {}
     done: dict[str, int] = {}
     total: dict[str, int] = {}
@@ -113,10 +113,11 @@ def progress(db: Session, workshop: Workshop) -> dict[str, Any]:
         if used == 0 and ratings == 0:
             continue
         voted[key] = voted.get(key, 0) + 1
-        dots_done = used >= rules["budget"]
-        risk_done = item_count > 0 and ratings >= item_count
-        finished = {"dots": dots_done, "risk": risk_done, "both": dots_done and risk_done}
-        if finished.get(rules["mode"], dots_done):
+        if rules["mode"] == "risk":
+            finished = item_count > 0 and ratings >= item_count
+        else:
+            finished = used >= rules["budget"]
+        if finished:
             done[key] = done.get(key, 0) + 1
     return {"voted": voted, "done": done, "total": total}
 

@@ -213,7 +213,8 @@ def test_facilitator_runs_vote_with_proxy_and_reveals_results(
     for slug, index, votes in plan:
         for target, dots, rating in votes:
             _vote(phones[slug][index], targets[target], dots, rating)
-    expect(progress).to_contain_text("3 of 5 voted · 0 done")
+    # Done = every dot used (rating is optional in mode "both"): two Gemeenten phones used 5.
+    expect(progress).to_contain_text("3 of 5 voted · 2 done")
     expect(console.locator(".vprog", has_text="Leveranciers")).to_contain_text("3 of 4 voted")
     expect(row.locator(".vt-dots__n")).to_have_text("8")
     expect(tally.locator("tbody tr").first).to_contain_text(privacy)

@@ -45,14 +45,41 @@ TITLES = {
 PEOPLE = {"gemeenten": 8, "shared-service": 6, "leveranciers": 6}
 # What each viewpoint cares about (weights for its dots) and how it rates a theme (L, I).
 CARES = {
-    "gemeenten": {"privacy": 6, "lock-in": 4, "regie": 4, "wetgeving": 3, "kosten": 2, "personeel": 2},
-    "shared-service": {"regie": 5, "beschikbaarheid": 4, "privacy": 3, "samenwerking": 3, "migratie": 2},
-    "leveranciers": {"beveiliging": 5, "standaardisatie": 4, "lock-in": 3, "kosten": 3, "privacy": 2},
+    "gemeenten": {
+        "privacy": 6,
+        "lock-in": 4,
+        "regie": 4,
+        "wetgeving": 3,
+        "kosten": 2,
+        "personeel": 2,
+    },
+    "shared-service": {
+        "regie": 5,
+        "beschikbaarheid": 4,
+        "privacy": 3,
+        "samenwerking": 3,
+        "migratie": 2,
+    },
+    "leveranciers": {
+        "beveiliging": 5,
+        "standaardisatie": 4,
+        "lock-in": 3,
+        "kosten": 3,
+        "privacy": 2,
+    },
 }
 RISK = {
-    "privacy": (4, 5), "lock-in": (4, 4), "regie": (3, 4), "kosten": (4, 2), "beschikbaarheid": (2, 5),
-    "beveiliging": (3, 5), "migratie": (2, 4), "personeel": (4, 3), "samenwerking": (2, 2),
-    "wetgeving": (4, 3), "standaardisatie": (3, 2),
+    "privacy": (4, 5),
+    "lock-in": (4, 4),
+    "regie": (3, 4),
+    "kosten": (4, 2),
+    "beschikbaarheid": (2, 5),
+    "beveiliging": (3, 5),
+    "migratie": (2, 4),
+    "personeel": (4, 3),
+    "samenwerking": (2, 2),
+    "wetgeving": (4, 3),
+    "standaardisatie": (3, 2),
 }
 DISPUTED = "migratie"  # half the room sees little risk, half a big one
 SHOTS = {"progress": "projector-voting-progress.png"}
@@ -75,7 +102,9 @@ class Room:
         self.placed: dict[int, dict[str, int]] = {}  # id(phone) → theme → dots
 
     def add_dot(self, slug: str, phone: WorkshopClient, theme: str) -> None:
-        ack = phone.send(names.VOTE_ADD, {"target_type": "cluster", "target_id": self.clusters[theme]})
+        ack = phone.send(
+            names.VOTE_ADD, {"target_type": "cluster", "target_id": self.clusters[theme]}
+        )
         assert ack.get("ok"), ack
         placed = self.placed.setdefault(id(phone), {})
         placed[theme] = placed.get(theme, 0) + 1
@@ -102,7 +131,9 @@ class Room:
         w.command(names.PHASE_SET, phase="cluster")
         for theme, note_ids in by_theme.items():
             cluster_id = str(uuid.uuid4())
-            w.command(names.CLUSTER_CREATE, cluster_id=cluster_id, title=TITLES[theme], note_ids=note_ids)
+            w.command(
+                names.CLUSTER_CREATE, cluster_id=cluster_id, title=TITLES[theme], note_ids=note_ids
+            )
             self.clusters[theme] = cluster_id
         w.command(names.PHASE_SET, phase="vote")
 
@@ -259,7 +290,9 @@ def test_voting_shows_progress_only_then_the_revealed_results(
         rated = room.ratings[theme]
         likelihood = statistics.median(r[0] for r in rated)
         impact = statistics.median(r[1] for r in rated)
-        item = page.locator(".rs-mitem", has=page.locator(".rs-mitem__title", has_text=TITLES[theme]))
+        item = page.locator(
+            ".rs-mitem", has=page.locator(".rs-mitem__title", has_text=TITLES[theme])
+        )
         expect(item).to_contain_text(f"likelihood {fmt(likelihood)} × impact {fmt(impact)}")
         number = item.get_attribute("data-number")
         pin = page.locator(f'.rs-pin[data-number="{number}"]')
@@ -272,7 +305,7 @@ def test_voting_shows_progress_only_then_the_revealed_results(
     room.w.command(names.RESULTS_REVEAL, revealed=True, view="viewpoints")
     columns = page.locator(".rs-vpcol")
     expect(columns).to_have_count(3)
-    top_gemeenten = max(room.dots, key=lambda t: (room.dots[t].get("gemeenten", 0)))
+    top_gemeenten = max(room.dots, key=lambda t: room.dots[t].get("gemeenten", 0))
     first_item = columns.nth(0).locator(".rs-vpitem").first
     expect(first_item).to_contain_text(TITLES[top_gemeenten])
     expect(first_item).to_contain_text(f"{room.dots[top_gemeenten]['gemeenten']} dots")
@@ -286,7 +319,9 @@ def test_voting_shows_progress_only_then_the_revealed_results(
     # Moving back to voting hides the results again.
     room.w.command(names.PHASE_SET, phase="vote")
     expect(page.locator("#pj-vote-title")).to_be_visible()
-    assert page.locator(".rs-figure").count() == 0 or not page.locator(".rs-figure").first.is_visible()
+    assert (
+        page.locator(".rs-figure").count() == 0 or not page.locator(".rs-figure").first.is_visible()
+    )
     context.close()
 
 

@@ -253,7 +253,9 @@ def test_reopening_voting_hides_the_results_again(room: VoteRoom) -> None:
     assert snap["results"] is None and snap["voting"]["revealed"] is False
 
 
-def test_progress_counts_people_who_voted_and_who_are_done(app: Flask, room: VoteRoom) -> None:
+def test_progress_counts_people_who_voted_and_who_are_done(
+    app: Flask, db: Session, room: VoteRoom
+) -> None:
     _http, other = join(app, room.workshop, "Bram", "gemeenten")
     room.phone.emit("risk:score", {**room.item(0), "likelihood": 3, "impact": 3})
     for target in (room.item(0), room.item(0), room.item(1), room.item(1)):
@@ -263,11 +265,15 @@ def test_progress_counts_people_who_voted_and_who_are_done(app: Flask, room: Vot
     assert progress["total"][gemeenten] == 2 and progress["voted"][gemeenten] == 2
     assert progress["done"].get(gemeenten, 0) == 0
     other.emit("vote:add", {"target_type": "note", "target_id": room.loose})
-    # Mode "both": Bram used every dot but rated nothing, so he is not done yet.
+    # Mode "both": rating is optional, so Bram is done once every dot is used.
+    assert room.wall.sync(0)["snapshot"]["voting"]["progress"]["done"][gemeenten] == 1
+    room.workshop.settings = {**room.workshop.settings, "voting": {**BOTH, "mode": "risk"}}
+    db.commit()
+    # Mode "risk": done means every item rated; Anna rated one of three.
     assert room.wall.sync(0)["snapshot"]["voting"]["progress"]["done"].get(gemeenten, 0) == 0
     for n in range(2):
-        other.emit("risk:score", {**room.item(n), "likelihood": 1, "impact": 2})
-    other.emit(
+        room.phone.emit("risk:score", {**room.item(n), "likelihood": 1, "impact": 2})
+    room.phone.emit(
         "risk:score", {"target_type": "note", "target_id": room.loose, "likelihood": 5, "impact": 5}
     )
     assert room.wall.sync(0)["snapshot"]["voting"]["progress"]["done"][gemeenten] == 1
