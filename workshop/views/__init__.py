@@ -7,7 +7,7 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     """Register every blueprint of the app."""
-    from workshop.views import auth, console, health, home, participant, projector
+    from workshop.views import auth, console, health, home, participant, projector, report
 
-    for module in (health, home, participant, auth, console, projector):
+    for module in (health, home, participant, auth, console, projector, report):
         app.register_blueprint(module.bp)
