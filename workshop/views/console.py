@@ -126,7 +126,8 @@ def new() -> ResponseReturnValue:
     ), status
 
 
-def _owned(workshop_id: int) -> Workshop:
+def owned_workshop(workshop_id: int) -> Workshop:
+    """The signed-in facilitator's workshop, or 404 (also for someone else's)."""
     try:
         return workshops.get_owned(get_db(), workshop_id, _me())
     except NotFound:
@@ -137,7 +138,7 @@ def _owned(workshop_id: int) -> Workshop:
 @facilitator_required
 def workshop(workshop_id: int) -> ResponseReturnValue:
     """One workshop: its links, join code and viewpoints."""
-    found = _owned(workshop_id)
+    found = owned_workshop(workshop_id)
     base = public_url("")
     join = links.join_url(base, found)
     projector = links.projector_url(base, found)

@@ -16,7 +16,7 @@ from workshop.export.wording import figures_line, header_facts, minutes, number
 from workshop.models import Workshop
 from workshop.report import build_report
 from workshop.report_people import names_recorded
-from workshop.views.console import _owned, facilitator_required
+from workshop.views.console import facilitator_required, owned_workshop
 from workshop.web import LANGUAGES, get_db, use_workshop_language
 
 bp = Blueprint("report", __name__, url_prefix="/console")
@@ -48,7 +48,7 @@ def _include_names(workshop: Workshop) -> bool:
 @facilitator_required
 def show(workshop_id: int) -> ResponseReturnValue:
     """The whole summary as one page that prints to a clean A4 document."""
-    workshop = _owned(workshop_id)
+    workshop = owned_workshop(workshop_id)
     use_workshop_language(workshop.language)
     language = _language(workshop)
     names = _include_names(workshop)
@@ -81,7 +81,7 @@ def show(workshop_id: int) -> ResponseReturnValue:
 @facilitator_required
 def download(workshop_id: int, fmt: str) -> ResponseReturnValue:
     """One export file, named after the workshop's title and date."""
-    workshop = _owned(workshop_id)
+    workshop = owned_workshop(workshop_id)
     names = _include_names(workshop)
     content = bundle.render_all(
         get_db(), workshop, [fmt], translator(_language(workshop)), include_names=names
