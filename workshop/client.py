@@ -30,6 +30,8 @@ import socketio
 from workshop.realtime import names
 
 SEND_TIMEOUT_S = 8.0
+# How long a client that learns of a newer seq waits for the facts still on their way.
+GAP_WAIT_S = 0.5
 
 
 def new_note_id() -> str:
@@ -156,6 +158,7 @@ class WorkshopClient:
         self.sio.on("connect", self._on_connect)
         for fact in names.FACTS.values():
             self.sio.on(fact, self._fact_handler(fact))
+        self.sio.on(names.SEQ_LATEST, self._on_latest)
 
     # --- construction -------------------------------------------------------------------
     @classmethod
@@ -259,6 +262,19 @@ class WorkshopClient:
                 self._changed.notify_all()
 
         return handle
+
+    def _on_latest(self, payload: Any) -> None:
+        # The seq heartbeat (several processes): behind it means facts were lost on the way.
+        seq = payload.get("seq") if isinstance(payload, dict) else None
+        if isinstance(seq, int) and seq > self.seq:
+            self.sio.start_background_task(self._catch_up, seq)
+
+    def _catch_up(self, target: int) -> None:
+        self.sio.sleep(GAP_WAIT_S)
+        with self._lock:
+            behind = self.seq < target
+        if behind:
+            self.sync()
 
     def _receive(self, name: str, payload: dict[str, Any]) -> None:
         seq = int(payload["seq"])

@@ -31,6 +31,10 @@ SETTINGS: dict[str, tuple[Any, str]] = {
         None,
         "Redis URL for several server processes, e.g. redis://127.0.0.1:6379/0",
     ),
+    "MESSAGE_QUEUE_CHANNEL": (
+        "denktank",
+        "Redis pub/sub channel the processes of one installation share (one per installation)",
+    ),
     "LOG_LEVEL": ("INFO", "Python logging level of the server"),
 }
 

@@ -16,6 +16,9 @@
 // - Facts with seq <= current are ignored. A fact with a gap (seq > current + 1) is held for up to
 //   500 ms for the missing facts to arrive, then the client syncs.
 // - `phase:changed` with `resync: true`, and `participant:moved` for this phone, resync from 0.
+// - `seq:latest {seq}` (sent every few seconds by servers that share a Redis queue, when the
+//   workshop's seq moved): if this client is still behind it 500 ms later, it syncs. That is how
+//   facts lost during a Redis outage are noticed when no later fact reveals the gap.
 //
 // Acks that carry `me` (a phone's own votes) are merged into state.me, then onChange(state, "ack", ack).
 // onChange(state, name, payload) is called after a snapshot (name "snapshot") and after every
@@ -633,6 +636,13 @@ export function connect(config, handlers = {}) {
   for (const factName of factNamesOf(config)) {
     socket.on(factName, (payload) => receive(factName, payload));
   }
+  socket.on(names.SEQ_LATEST || "seq:latest", (payload) => {
+    const target = payload && payload.seq;
+    if (typeof target !== "number" || target <= seq) return;
+    setTimeout(() => {
+      if (seq < target) requestSync(seq);
+    }, GAP_WAIT_MS);
+  });
 
   let refusedTimer = null;
   socket.on("connect", () => {

@@ -64,6 +64,10 @@ RESULTS_REVEALED = "results:revealed"
 # Sent instead of a fact the receiver may not see, so its seq still advances without a gap.
 SEQ_SKIPPED = "seq:skipped"
 
+# Signals: not facts (no seq of their own, not in the event log). With several processes, the
+# newest seq of the workshop, so a client that missed facts during a Redis outage notices it.
+SEQ_LATEST = "seq:latest"
+
 COMMANDS = {
     "NOTE_ADD": NOTE_ADD,
     "NOTE_EDIT": NOTE_EDIT,
@@ -124,4 +128,6 @@ FACTS = {
     "RESULTS_REVEALED": RESULTS_REVEALED,
     "SEQ_SKIPPED": SEQ_SKIPPED,
 }
-ALL = {**COMMANDS, **FACTS}
+SIGNALS = {"SEQ_LATEST": SEQ_LATEST}
+
+ALL = {**COMMANDS, **FACTS, **SIGNALS}

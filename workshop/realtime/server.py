@@ -13,11 +13,16 @@ def init_app(app: Flask, async_mode: str) -> None:
     # Handlers must be registered before the first init_app: Flask-SocketIO keeps handlers
     # registered while it has no server yet and re-attaches them to every app it serves.
     from workshop.realtime import handlers  # noqa: F401
+    from workshop.realtime.queue import client_manager
 
     socketio.init_app(
         app,
         async_mode=async_mode,
-        message_queue=app.config.get("WORKSHOP_MESSAGE_QUEUE"),
+        # Always passed, also as None (one process): the SocketIO object is shared by every app
+        # of a test run and would otherwise keep the previous app's queue.
+        client_manager=client_manager(
+            app.config.get("WORKSHOP_MESSAGE_QUEUE"), app.config["WORKSHOP_MESSAGE_QUEUE_CHANNEL"]
+        ),
         # Only pages served from our own public URL (or this machine's loopback) may open a socket.
         cors_allowed_origins=allowed_origins(app),
         max_http_buffer_size=16 * 1024,
@@ -59,6 +64,10 @@ def serve(app: Flask, host: str, port: int) -> None:
     from workshop.hints import warm_up
 
     socketio.start_background_task(warm_up)
+    if app.config.get("WORKSHOP_MESSAGE_QUEUE"):
+        from workshop.realtime import heartbeat
+
+        socketio.start_background_task(heartbeat.run, app)
     socketio.run(
         app, host=host, port=port, log_output=False, use_reloader=False, handler_class=Handler
     )

@@ -1,0 +1,205 @@
+"""Scale-out: two `workshop serve` processes sharing PostgreSQL and Redis, clients on each.
+
+Every note from one process's clients reaches the other's, seqs stay gap-free across the
+processes, and a Redis restart loses nothing: clients converge through the seq heartbeat and
+sync (docs/protocol.md, "Several processes").
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+import redis
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.engine import make_url
+
+from tests.conftest import postgres_admin_url, require_service
+from tests.integration.test_live_server import demo_links
+from tests.support.processes import LiveServer, workshop_env
+from tests.support.redis_server import RedisServer, redis_server_binary
+from workshop.client import WorkshopClient, new_note_id
+from workshop.models import Event, Note, Workshop
+
+REDIS_URL = os.environ.get("WORKSHOP_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A new, empty PostgreSQL database: the servers migrate it themselves (both at once)."""
+    admin_url = postgres_admin_url()
+    name = f"denktank_scale_{uuid.uuid4().hex[:10]}"
+    try:
+        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as error:  # noqa: BLE001 - any failure means "not reachable"
+        require_service("PostgreSQL", error)
+    yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def private_redis(tmp_path: Path) -> Iterator[RedisServer]:
+    """Our own redis-server, which this test may stop and start."""
+    binary = redis_server_binary()
+    if binary is None:
+        require_service("redis-server", FileNotFoundError("redis-server is not installed"))
+    assert binary is not None
+    server = RedisServer(tmp_path / "redis", binary).start()
+    yield server
+    server.stop()
+
+
+def start_pair(tmp_path: Path, database_url: str, queue_url: str) -> tuple[LiveServer, ...]:
+    """Two servers on their own ports and instance folders, sharing the database and queue."""
+    channel = f"denktank-test-{uuid.uuid4().hex[:12]}"  # parallel runs never hear each other
+    servers = tuple(
+        LiveServer(
+            workshop_env(
+                tmp_path / name,
+                database_url,
+                WORKSHOP_MESSAGE_QUEUE=queue_url,
+                WORKSHOP_MESSAGE_QUEUE_CHANNEL=channel,
+                WORKSHOP_SECRET_KEY="scale-out-secret",  # every process must share it
+            )
+        )
+        for name in ("a", "b")
+    )
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(lambda server: server.start(60), servers))
+    return servers
+
+
+class Room:
+    """A console, a wall and a phone on process A; a group screen and a phone on process B."""
+
+    def __init__(self, a: LiveServer, b: LiveServer) -> None:
+        links = demo_links(a)
+        on_b = links["projector"].replace(a.url, b.url)
+        self.console = WorkshopClient.facilitator(a.url, links["login"], 1).connect()
+        self.phone_a = WorkshopClient.join(a.url, links["code"], viewpoint="gemeenten").connect()
+        self.wall_a = WorkshopClient.projector(links["projector"]).connect()
+        self.phone_b = WorkshopClient.join(b.url, links["code"], viewpoint="gemeenten").connect()
+        self.group_b = WorkshopClient.projector(on_b, viewpoint="gemeenten").connect()
+        self.database_url = a.env["WORKSHOP_DATABASE_URL"]
+        assert self.console.send("phase:set", {"phase": "brainstorm"})["ok"]
+
+    @property
+    def screens(self) -> tuple[WorkshopClient, ...]:
+        return (self.console, self.phone_a, self.wall_a, self.phone_b, self.group_b)
+
+    def post(self, phone: WorkshopClient, count: int, label: str) -> list[str]:
+        ids = []
+        for n in range(count):
+            note = new_note_id()
+            ack = phone.send("note:add", {"note_id": note, "kind": "risk", "text": f"{label} {n}"})
+            assert ack["ok"], ack
+            ids.append(note)
+        return ids
+
+    def stored(self) -> tuple[set[str], int, list[int]]:
+        """Stored note ids, the workshop's last seq and every event seq, read from PostgreSQL."""
+        engine = create_engine(self.database_url)
+        with engine.connect() as conn:
+            notes = set(conn.scalars(select(Note.id)))
+            last = conn.scalar(select(Workshop.last_seq).where(Workshop.id == 1))
+            seqs = list(conn.scalars(select(Event.seq).where(Event.workshop_id == 1)))
+        engine.dispose()
+        return notes, int(last or 0), sorted(seqs)
+
+    def converge(self, timeout: float = 30) -> set[str]:
+        """Wait until every screen holds exactly the stored notes at the stored seq."""
+        notes, last, seqs = self.stored()
+        assert seqs == list(range(1, last + 1)), "event seqs must be gap-free"
+        for screen in self.screens:
+            screen.wait_for(lambda c: c.seq == last and set(c.notes) == notes, timeout)
+        return notes
+
+    def close(self) -> None:
+        for screen in self.screens:
+            screen.close()
+
+
+def consecutive(client: WorkshopClient, since: int) -> bool:
+    """Did the client apply every fact after ``since`` one by one, without a gap?"""
+    seqs = [int(payload["seq"]) for _name, payload in client.facts if payload["seq"] > since]
+    return seqs == list(range(since + 1, client.seq + 1))
+
+
+def test_notes_cross_between_processes_gap_free(tmp_path: Path, pg_url: str) -> None:
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        require_service("Redis", error)
+    a, b = start_pair(tmp_path, pg_url, REDIS_URL)
+    room = Room(a, b)
+    try:
+        start = room.console.seq
+        syncs = [screen.sync_count for screen in room.screens]
+        # Both phones post at once, each through its own process.
+        threads = [
+            threading.Thread(target=room.post, args=(phone, 10, label))
+            for phone, label in ((room.phone_a, "A"), (room.phone_b, "B"))
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        notes = room.converge()
+        assert len(notes) == 20
+        assert {"A 9", "B 9"} <= set(room.group_b.visible_texts())
+        assert {"A 9", "B 9"} <= set(room.phone_a.visible_texts())
+        # Through Redis, in order: every screen saw every seq once, without needing a resync.
+        for screen, before in zip(room.screens, syncs, strict=True):
+            assert consecutive(screen, start), screen.role
+            assert screen.sync_count == before, screen.role
+    finally:
+        room.close()
+        a.stop()
+        b.stop()
+
+
+def test_a_redis_restart_loses_nothing(
+    tmp_path: Path, pg_url: str, private_redis: RedisServer
+) -> None:
+    a, b = start_pair(tmp_path, pg_url, private_redis.url)
+    channel = a.env["WORKSHOP_MESSAGE_QUEUE_CHANNEL"]
+    room = Room(a, b)
+    try:
+        room.post(room.phone_a, 3, "before A")
+        room.post(room.phone_b, 3, "before B")
+        room.converge()
+
+        private_redis.stop()
+        # During the outage both processes keep accepting notes. B's phone posts first and A's
+        # last, so B's screens have no later fact that would reveal the gap: only the seq
+        # heartbeat tells them they are behind.
+        room.post(room.phone_b, 3, "outage B")
+        room.post(room.phone_a, 3, "outage A")
+        notes = room.converge()
+        assert len(notes) == 12
+        assert {"outage A 2", "outage B 2"} <= set(room.group_b.visible_texts())
+
+        private_redis.start()
+        # Both processes listen again (they retry every few seconds) ...
+        room.console.wait_for(lambda _c: private_redis.subscribers(channel) == 2, 20)
+        # ... and facts cross through Redis again, one by one.
+        start = room.group_b.seq
+        syncs = room.group_b.sync_count
+        room.post(room.phone_a, 3, "after A")
+        notes = room.converge()
+        assert len(notes) == 15
+        assert consecutive(room.group_b, start)
+        assert room.group_b.sync_count == syncs
+    finally:
+        room.close()
+        a.stop()
+        b.stop()
