@@ -8,8 +8,9 @@ import sys
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``workshop`` console script."""
     args = sys.argv[1:] if argv is None else argv
-    if args[:1] == ["serve"]:
-        # gevent must patch the standard library before anything opens sockets or threads.
+    if args[:1] in (["serve"], ["loadtest"]):
+        # gevent must patch the standard library before anything opens sockets or threads
+        # (the load tool runs hundreds of simulated phones as greenlets).
         from gevent import monkey
 
         monkey.patch_all()

@@ -1,0 +1,112 @@
+"""The load test's findings as one JSON-ready dict, and as text for a person."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from workshop.loadtest.runner import Run
+
+
+def build_report(state: Run) -> dict[str, Any]:
+    """Flat headline fields (what the targets are about) plus the details behind them."""
+    options = state.options
+    facts = state.facts
+    connect = state.connect.summary()
+    acks = state.note_acks.summary()
+    delivery = state.delivery.latency.summary()
+    storm = facts.get("vote_storm")
+    votes = state.vote_acks.summary()
+    resync = state.resync.summary()
+    report: dict[str, Any] = {
+        "url": options.url,
+        "workshop_id": facts.get("workshop_id"),
+        "participants": options.participants,
+        "connected": facts.get("connected", 0),
+        "duration_s": options.duration,
+        "notes_per_minute": options.notes_per_minute,
+        "connect_p50_ms": connect["p50_ms"],
+        "connect_p99_ms": connect["p99_ms"],
+        "delivery_p50_ms": delivery["p50_ms"],
+        "delivery_p99_ms": delivery["p99_ms"],
+        "delivery_max_ms": delivery["max_ms"],
+        "ack_p50_ms": acks["p50_ms"],
+        "ack_p99_ms": acks["p99_ms"],
+        "notes_sent": len(state.delivery.sent_at),
+        "notes_acknowledged": len(state.delivery.acked),
+        "lost": facts.get("lost", 0),
+        "duplicated": facts.get("duplicated", 0),
+        "vote_storm_ack_p99_ms": votes["p99_ms"] if storm else None,
+        "over_budget": storm["over_budget"] if storm else None,
+        "votes_lost": storm["lost"] if storm else None,
+        "reconnect_all_resynced_s": facts.get("reconnect_all_s"),
+        "errors": state.errors.total,
+        "database_busy": state.errors.counts.get("unavailable", 0),
+        "server_cpu_percent": None,
+        "server_rss_max_mb": None,
+        "details": {
+            "join": state.join.summary(),
+            "connect": connect,
+            "note_ack": acks,
+            "delivery": delivery,
+            "vote_storm": {**storm, "ack": votes} if storm else None,
+            "phase_change_resync": {
+                **state.phase_resync.summary(),
+                "all_s": facts.get("phase_resync_all_s"),
+            },
+            "reconnect_storm": resync if options.reconnect_storm else None,
+            "error_counts": dict(state.errors.counts),
+            "error_examples": dict(state.errors.examples),
+            "server": state.server.summary() if state.server else None,
+            "tool": state.tool.summary(),
+            "elapsed_s": facts.get("elapsed_s"),
+        },
+    }
+    if state.server is not None:
+        server = report["details"]["server"]
+        report["server_cpu_percent"] = server["cpu_percent"]
+        report["server_rss_max_mb"] = server["rss_max_mb"]
+    return report
+
+
+def _ms(value: Any) -> str:
+    return "–" if value is None else f"{value:g} ms"
+
+
+def render_text(report: dict[str, Any]) -> str:
+    """A short summary for a terminal."""
+    details = report["details"]
+    lines = [
+        f"Workshop {report['workshop_id']} at {report['url']}: "
+        f"{report['connected']} of {report['participants']} phones connected",
+        f"  connect        p50 {_ms(report['connect_p50_ms'])}   "
+        f"p99 {_ms(report['connect_p99_ms'])}",
+        f"  note ack       p50 {_ms(report['ack_p50_ms'])}   p99 {_ms(report['ack_p99_ms'])}",
+        f"  note → wall    p50 {_ms(report['delivery_p50_ms'])}   p99 "
+        f"{_ms(report['delivery_p99_ms'])}   max {_ms(report['delivery_max_ms'])}",
+        f"  notes          {report['notes_acknowledged']} acknowledged, {report['lost']} lost, "
+        f"{report['duplicated']} duplicated",
+    ]
+    storm = details["vote_storm"]
+    if storm:
+        lines.append(
+            f"  vote storm     ack p99 {_ms(report['vote_storm_ack_p99_ms'])}; "
+            f"{storm['accepted']} dots accepted, {storm['stored']} stored, "
+            f"{storm['refused']} refused, {storm['over_budget']} over budget"
+        )
+    phase = details["phase_change_resync"]
+    if phase["count"]:
+        lines.append(
+            f"  phase resync   all phones in {phase['all_s']} s (p99 {_ms(phase['p99_ms'])})"
+        )
+    if report["reconnect_all_resynced_s"] is not None or details["reconnect_storm"]:
+        lines.append(f"  reconnect      all resynced in {report['reconnect_all_resynced_s']} s")
+    lines.append(f"  errors         {report['errors']} {details['error_counts'] or ''}".rstrip())
+    server = details["server"]
+    if server:
+        cpu = ", ".join(f"{stage} {value:g}%" for stage, value in server["cpu_percent"].items())
+        lines.append(f"  server         RSS max {server['rss_max_mb']} MB; CPU {cpu}")
+    tool = details["tool"]
+    cpu = ", ".join(f"{stage} {value:g}%" for stage, value in tool["cpu_percent"].items())
+    lines.append(f"  this tool      RSS max {tool['rss_max_mb']} MB; CPU {cpu}")
+    return "\n".join(lines)
