@@ -7,8 +7,10 @@ sync (docs/protocol.md, "Several processes").
 
 from __future__ import annotations
 
+import json
 import os
 import threading
+import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -150,6 +152,14 @@ class Room:
             screen.close()
 
 
+def health(server: LiveServer) -> dict[str, str]:
+    """What /healthz says (HTTP 200 expected)."""
+    with urllib.request.urlopen(server.url + "/healthz", timeout=5) as response:
+        assert response.status == 200
+        body: dict[str, str] = json.load(response)
+        return body
+
+
 def applied_in_order(client: WorkshopClient, since: int) -> bool:
     """Did the client apply every fact after ``since`` once, in seq order, without a gap?"""
     seqs = [int(payload["seq"]) for _name, payload in client.facts if payload["seq"] > since]
@@ -201,7 +211,11 @@ def test_a_redis_restart_loses_nothing(
         room.post(room.phone_b, 3, "before B")
         room.converge()
 
+        assert health(a)["message_queue"] == "ok"
         private_redis.stop()
+        # A process without Redis still serves (its own sockets, the database): it stays healthy
+        # for the load balancer and says what is missing.
+        assert health(b) == {"status": "ok", "database": "ok", "message_queue": "unreachable"}
         # During the outage both processes keep accepting notes. B's phone posts first and A's
         # last, so B's screens have no later fact that would reveal the gap: only the seq
         # heartbeat tells them they are behind.

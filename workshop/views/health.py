@@ -1,10 +1,10 @@
-"""``GET /healthz``: is the process up and the database reachable."""
+"""``GET /healthz``: is the process up, the database reachable, and (if set) the Redis queue."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint
+from flask import Blueprint, current_app
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -20,4 +20,24 @@ def healthz() -> tuple[dict[str, Any], int]:
         get_db().execute(text("SELECT 1"))
     except SQLAlchemyError:
         return {"status": "error", "database": "unreachable"}, 503
-    return {"status": "ok", "database": "ok"}, 200
+    body: dict[str, Any] = {"status": "ok", "database": "ok"}
+    if current_app.config.get("WORKSHOP_MESSAGE_QUEUE"):
+        # Reported, but no reason to take the process out of the pool: without Redis it still
+        # serves its own sockets, and clients catch up through the seq heartbeat.
+        body["message_queue"] = "ok" if _queue_reachable() else "unreachable"
+    return body, 200
+
+
+def _queue_reachable() -> bool:
+    import redis
+
+    client = current_app.extensions.get("workshop.health_redis")
+    if client is None:
+        client = redis.Redis.from_url(
+            current_app.config["WORKSHOP_MESSAGE_QUEUE"], socket_connect_timeout=1, socket_timeout=1
+        )
+        current_app.extensions["workshop.health_redis"] = client
+    try:
+        return bool(client.ping())
+    except redis.RedisError:
+        return False
