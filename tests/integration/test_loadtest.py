@@ -1,4 +1,4 @@
-"""`workshop loadtest` against a real server at small scale: every field, nothing lost or doubled."""
+"""`workshop loadtest` against a real server, small: every field, nothing lost or doubled."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.processes import LiveServer, run_cli, workshop_env
+from workshop.loadtest.report import render_text
 
 HEADLINE_FIELDS = {
     "url",
@@ -85,6 +86,9 @@ def test_a_small_load_run_reports_everything_and_loses_nothing(server: LiveServe
     assert report["details"]["reconnect_storm"]["count"] == 21  # the phones and the projector
     assert report["server_rss_max_mb"] > 0
     assert "vote-storm" in report["server_cpu_percent"]
+    # The same report as text for a terminal names the headline numbers.
+    text = render_text(report)
+    assert "note → wall" in text and "vote storm" in text and "reconnect" in text
 
 
 def test_a_remote_url_is_refused_unless_allowed(tmp_path: Path) -> None:

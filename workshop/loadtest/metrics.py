@@ -78,6 +78,15 @@ def _proc_cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
+def _proc_runqueue_seconds(pid: int) -> float:
+    """Time the process's main thread was ready to run but waited for a CPU (/proc schedstat)."""
+    try:
+        with open(f"/proc/{pid}/schedstat", encoding="ascii") as schedstat:
+            return int(schedstat.read().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def _proc_rss_mb(pid: int) -> float:
     """Resident memory of a process in MB, from /proc/PID/statm."""
     with open(f"/proc/{pid}/statm", encoding="ascii") as statm:
@@ -92,7 +101,8 @@ class ProcessWatch:
         self.pid = pid
         self.rss_samples: list[float] = []
         self.stage_cpu: dict[str, float] = {}
-        self._stage: tuple[str, float, float] | None = None
+        self.stage_waiting: dict[str, float] = {}
+        self._stage: tuple[str, float, float, float] | None = None
         _proc_cpu_seconds(pid)  # fails early (FileNotFoundError) when the pid is wrong
 
     def sample(self) -> None:
@@ -103,16 +113,19 @@ class ProcessWatch:
     def begin(self, stage: str) -> None:
         """Start timing a stage (ends the previous one)."""
         self.end()
-        self._stage = (stage, time.monotonic(), self._cpu())
+        self._stage = (stage, time.monotonic(), self._cpu(), _proc_runqueue_seconds(self.pid))
 
     def end(self) -> None:
         """Close the current stage: its CPU use as a percentage of one core."""
         if self._stage is None:
             return
-        stage, started, cpu = self._stage
+        stage, started, cpu, waited = self._stage
         wall = time.monotonic() - started
         if wall > 0:
             self.stage_cpu[stage] = round(100 * (self._cpu() - cpu) / wall, 1)
+            # Ready but not running: other processes had the core (a busy machine, not us).
+            waiting = _proc_runqueue_seconds(self.pid) - waited
+            self.stage_waiting[stage] = round(100 * waiting / wall, 1)
         self._stage = None
 
     def _cpu(self) -> float:
@@ -122,11 +135,12 @@ class ProcessWatch:
             return 0.0
 
     def summary(self) -> dict[str, Any]:
-        """CPU per stage and RSS (max and last) in MB."""
+        """CPU per stage, time spent waiting for a CPU per stage, and RSS (max, last) in MB."""
         self.end()
         return {
             "pid": self.pid,
             "cpu_percent": dict(self.stage_cpu),
+            "waiting_for_cpu_percent": dict(self.stage_waiting),
             "rss_max_mb": round(max(self.rss_samples), 1) if self.rss_samples else None,
             "rss_last_mb": round(self.rss_samples[-1], 1) if self.rss_samples else None,
         }

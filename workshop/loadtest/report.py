@@ -106,6 +106,10 @@ def render_text(report: dict[str, Any]) -> str:
     if server:
         cpu = ", ".join(f"{stage} {value:g}%" for stage, value in server["cpu_percent"].items())
         lines.append(f"  server         RSS max {server['rss_max_mb']} MB; CPU {cpu}")
+        waiting = ", ".join(
+            f"{stage} {value:g}%" for stage, value in server["waiting_for_cpu_percent"].items()
+        )
+        lines.append(f"                 waiting for a CPU (other processes): {waiting}")
     tool = details["tool"]
     cpu = ", ".join(f"{stage} {value:g}%" for stage, value in tool["cpu_percent"].items())
     lines.append(f"  this tool      RSS max {tool['rss_max_mb']} MB; CPU {cpu}")
