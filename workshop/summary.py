@@ -6,7 +6,7 @@ One module for the projector's results and for every export, so they can never d
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 from sqlalchemy import select
@@ -70,28 +70,35 @@ def tallies(db: Session, workshop: Workshop) -> dict[str, Any]:
     votes = _frame(
         [
             {
-                "key": f"{v.target_type}:{v.target_id}",
-                "viewpoint": _viewpoint_key(voter_viewpoint.get(v.participant_id)),
-                "dots": v.dots,
-                "participant": v.participant_id,
+                "key": f"{kind}:{target}",
+                "viewpoint": _viewpoint_key(voter_viewpoint.get(participant)),
+                "dots": dots,
+                "participant": participant,
             }
-            for v in db.scalars(select(Vote).where(Vote.workshop_id == workshop.id, Vote.dots > 0))
+            for kind, target, participant, dots in db.execute(
+                select(Vote.target_type, Vote.target_id, Vote.participant_id, Vote.dots).where(
+                    Vote.workshop_id == workshop.id, Vote.dots > 0
+                )
+            )
         ],
         ["key", "viewpoint", "dots", "participant"],
     )
     scores = _frame(
         [
-            {
-                "key": f"{s.target_type}:{s.target_id}",
-                "likelihood": s.likelihood,
-                "impact": s.impact,
-            }
-            for s in db.scalars(select(RiskScore).where(RiskScore.workshop_id == workshop.id))
+            {"key": f"{kind}:{target}", "likelihood": likelihood, "impact": impact}
+            for kind, target, likelihood, impact in db.execute(
+                select(
+                    RiskScore.target_type,
+                    RiskScore.target_id,
+                    RiskScore.likelihood,
+                    RiskScore.impact,
+                ).where(RiskScore.workshop_id == workshop.id)
+            )
         ],
         ["key", "likelihood", "impact"],
     )
-    plus_ones = _plus_ones(db, workshop)
-    rows = [_item_row(item, votes, scores, plus_ones) for item in known]
+    aggregates = _Aggregates.of(votes, scores, _plus_ones(db, workshop))
+    rows = [aggregates.row(item) for item in known]
     ranked = sorted(
         rows, key=lambda r: (-r["dots"], -(r["risk_score"] or 0), r["title"].casefold())
     )
@@ -114,54 +121,82 @@ def _plus_ones(db: Session, workshop: Workshop) -> dict[str, int]:
     return counts
 
 
-def _item_row(
-    item: Item, votes: pd.DataFrame, scores: pd.DataFrame, plus_ones: dict[str, int]
-) -> dict[str, Any]:
-    key = f"{item.target_type}:{item.target_id}"
-    mine = votes[votes["key"] == key]
-    by_viewpoint = {
-        str(viewpoint): int(dots)
-        for viewpoint, dots in mine.groupby("viewpoint")["dots"].sum().items()
-    }
-    rated = scores[scores["key"] == key]
-    row: dict[str, Any] = {
-        "target_type": item.target_type,
-        "target_id": item.target_id,
-        "title": item.title,
-        "raised_by": list(item.viewpoint_ids),
-        "note_count": item.note_count,
-        "dots": int(mine["dots"].sum()),
-        "dots_by_viewpoint": by_viewpoint,
-        "voters": int(mine["participant"].nunique()),
-        "plus_ones": plus_ones.get(key, 0),
-        "ratings": len(rated),
-        "likelihood": None,
-        "impact": None,
-        "risk_score": None,
-        "spread": None,
-        "disagreement": False,
-    }
-    if len(rated):
-        likelihood = float(rated["likelihood"].median())
-        impact = float(rated["impact"].median())
-        spread = {
-            "likelihood": _iqr(rated["likelihood"]),
-            "impact": _iqr(rated["impact"]),
-        }
-        row.update(
-            likelihood=likelihood,
-            impact=impact,
-            risk_score=likelihood * impact,
-            spread=spread,
-            disagreement=max(spread.values()) >= DISAGREEMENT_IQR,
+@dataclass(frozen=True)
+class _Aggregates:
+    """Per-item figures, each computed once for all items with a pandas groupby."""
+
+    dots: dict[str, int]
+    voters: dict[str, int]
+    by_viewpoint: dict[str, dict[str, int]]
+    ratings: dict[str, int]
+    likelihood: dict[str, float]
+    impact: dict[str, float]
+    spread: dict[str, dict[str, float]]
+    plus_ones: dict[str, int]
+
+    @classmethod
+    def of(
+        cls, votes: pd.DataFrame, scores: pd.DataFrame, plus_ones: dict[str, int]
+    ) -> _Aggregates:
+        """Group the votes and scores by item."""
+        # Typed columns: an empty frame would otherwise hold objects that cannot be averaged.
+        votes = votes.astype({"dots": "int64"})
+        scores = scores.astype({"likelihood": "float64", "impact": "float64"})
+        by_key = votes.groupby("key")
+        by_viewpoint: dict[str, dict[str, int]] = {}
+        for index, dots in votes.groupby(["key", "viewpoint"])["dots"].sum().items():
+            key, viewpoint = cast(tuple[str, str], index)
+            by_viewpoint.setdefault(key, {})[viewpoint] = int(dots)
+        rated = scores.groupby("key")[["likelihood", "impact"]]
+        medians = rated.median()
+        # The interquartile range per axis: how far apart the room's ratings are.
+        iqr = rated.quantile(0.75) - rated.quantile(0.25)
+        return cls(
+            dots={str(k): int(v) for k, v in by_key["dots"].sum().items()},
+            voters={str(k): int(v) for k, v in by_key["participant"].nunique().items()},
+            by_viewpoint=by_viewpoint,
+            ratings={str(k): int(v) for k, v in scores.groupby("key").size().items()},
+            likelihood={str(k): float(v) for k, v in medians["likelihood"].items()},
+            impact={str(k): float(v) for k, v in medians["impact"].items()},
+            spread={
+                str(k): {"likelihood": float(row["likelihood"]), "impact": float(row["impact"])}
+                for k, row in iqr.iterrows()
+            },
+            plus_ones=plus_ones,
         )
-    return row
+
+    def row(self, item: Item) -> dict[str, Any]:
+        """One item's figures, as the screens and the exports show them."""
+        key = f"{item.target_type}:{item.target_id}"
+        row: dict[str, Any] = {
+            "target_type": item.target_type,
+            "target_id": item.target_id,
+            "title": item.title,
+            "raised_by": list(item.viewpoint_ids),
+            "note_count": item.note_count,
+            "dots": self.dots.get(key, 0),
+            "dots_by_viewpoint": self.by_viewpoint.get(key, {}),
+            "voters": self.voters.get(key, 0),
+            "plus_ones": self.plus_ones.get(key, 0),
+            "ratings": self.ratings.get(key, 0),
+            "likelihood": None,
+            "impact": None,
+            "risk_score": None,
+            "spread": None,
+            "disagreement": False,
+        }
+        if key in self.likelihood:
+            likelihood, impact, spread = self.likelihood[key], self.impact[key], self.spread[key]
+            row.update(
+                likelihood=likelihood,
+                impact=impact,
+                risk_score=likelihood * impact,
+                spread=spread,
+                disagreement=max(spread.values()) >= DISAGREEMENT_IQR,
+            )
+        return row
 
 
 def _viewpoint_key(viewpoint_id: int | None) -> str:
     # String keys keep pandas from turning ids into floats when someone has no viewpoint.
     return "none" if viewpoint_id is None else str(viewpoint_id)
-
-
-def _iqr(values: pd.Series) -> float:
-    return float(values.quantile(0.75) - values.quantile(0.25))

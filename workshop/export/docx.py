@@ -11,6 +11,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm
 from docx.table import Table
+from docx.text.paragraph import Paragraph
 
 from workshop.export import Translate
 from workshop.export.figures import ranking_chart, risk_matrix
@@ -19,6 +20,7 @@ from workshop.i18n_markers import N_
 
 TABLE_STYLE = "Light Grid Accent 1"
 FIGURE_WIDTH = Cm(16)
+BULLET_STYLE_ID = "ListBullet"  # the id of the built-in "List Bullet" style of the default template
 
 
 def render(report: dict[str, Any], translate: Translate) -> bytes:
@@ -120,8 +122,16 @@ def _ranking(doc: DocumentObject, report: dict[str, Any], t: Translate, lang: st
         _figure(doc, risk_matrix(report, t), caption)
 
 
+def _bullet(doc: DocumentObject) -> Paragraph:
+    """An empty "List Bullet" paragraph."""
+    item = doc.add_paragraph()
+    # The style's id set directly: a lookup by name scans every style, 2,000 notes took 7 s.
+    item._p.style = BULLET_STYLE_ID
+    return item
+
+
 def _note(doc: DocumentObject, note: dict[str, Any], suffix: str = "") -> None:
-    item = doc.add_paragraph(style="List Bullet")
+    item = _bullet(doc)
     item.add_run(f"{note['kind_label']}: ").bold = True
     item.add_run(note["text"] + suffix)
 
@@ -171,7 +181,7 @@ def _cross(doc: DocumentObject, report: dict[str, Any], t: Translate) -> None:
     if cross["disputed"]:
         doc.add_heading(t(N_("Risk ratings far apart")), level=2)
         for row in cross["disputed"]:
-            doc.add_paragraph(row["title"], style="List Bullet")
+            _bullet(doc).add_run(row["title"])
 
 
 def _timeline(doc: DocumentObject, report: dict[str, Any], t: Translate, lang: str) -> None:
