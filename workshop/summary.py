@@ -41,9 +41,13 @@ def items(db: Session, workshop: Workshop) -> list[Item]:
         .where(Cluster.workshop_id == workshop.id, Cluster.deleted_at.is_(None))
         .order_by(Cluster.position, Cluster.created_at)
     ).all()
+    by_cluster: dict[str, list[Note]] = {}
+    for note in notes:
+        if note.cluster_id is not None:
+            by_cluster.setdefault(note.cluster_id, []).append(note)
     found: list[Item] = []
     for cluster in clusters:
-        members = [note for note in notes if note.cluster_id == cluster.id]
+        members = by_cluster.get(cluster.id, [])
         if members:
             raised = tuple(sorted({note.viewpoint_id for note in members}))
             found.append(Item("cluster", cluster.id, cluster.title, raised, len(members)))
