@@ -41,9 +41,10 @@ pytest: $(DEV_STAMP)
 
 test: lint typecheck pytest
 
-# The unit and integration suites again, on the PostgreSQL server (CI runs this too).
+# The whole suite again on the PostgreSQL server (CI runs this too): the unit and integration
+# tests on one scratch database, each browser test module's server on a new database of its own.
 test-postgres: $(DEV_STAMP)
-	WORKSHOP_TEST_BACKEND=postgresql $(BIN)/pytest tests/unit tests/integration -q
+	WORKSHOP_TEST_BACKEND=postgresql $(BIN)/pytest tests/unit tests/integration tests/browser -q
 
 i18n-extract: $(DEV_STAMP)
 	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k N_ -k _l -o workshop/translations/messages.pot .

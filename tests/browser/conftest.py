@@ -5,13 +5,15 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Playwright, sync_playwright
 
-from tests.conftest import IN_CI
+from tests.conftest import BACKEND, IN_CI
+from tests.support.postgres import new_database
 from tests.support.processes import LiveServer, workshop_env
 
 # Browser contexts of the three kinds of screen, English UI for stable assertions.
@@ -79,9 +81,16 @@ def browser(playwright: Playwright, chromium_path: str) -> Iterator[Browser]:
 
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """A real server process (gevent, websockets) on 127.0.0.1 with its own SQLite file."""
+    """A real server process (gevent, websockets) on 127.0.0.1 with its own database.
+
+    SQLite in its instance folder; with WORKSHOP_TEST_BACKEND=postgresql a new PostgreSQL
+    database of its own, which the server migrates.
+    """
     instance = tmp_path_factory.mktemp("live") / "instance"
-    env = workshop_env(instance, f"sqlite:///{instance / 'workshop.db'}")
-    server = LiveServer(env).start()
-    yield server
-    server.stop()
+    with ExitStack() as stack:
+        url = f"sqlite:///{instance / 'workshop.db'}"
+        if BACKEND == "postgresql":
+            url = stack.enter_context(new_database("denktank_live"))
+        server = LiveServer(workshop_env(instance, url)).start()
+        stack.callback(server.stop)
+        yield server

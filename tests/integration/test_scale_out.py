@@ -19,11 +19,11 @@ from typing import Any
 
 import pytest
 import redis
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import create_engine, select
 
-from tests.conftest import postgres_admin_url, require_service
+from tests.conftest import require_service
 from tests.integration.test_live_server import demo_links
+from tests.support.postgres import new_database
 from tests.support.processes import LiveServer, workshop_env
 from tests.support.redis_server import RedisServer, redis_server_binary
 from workshop.client import WorkshopClient, new_note_id
@@ -35,18 +35,8 @@ REDIS_URL = os.environ.get("WORKSHOP_TEST_REDIS_URL", "redis://127.0.0.1:6379/0"
 @pytest.fixture
 def pg_url() -> Iterator[str]:
     """A new, empty PostgreSQL database: the servers migrate it themselves (both at once)."""
-    admin_url = postgres_admin_url()
-    name = f"denktank_scale_{uuid.uuid4().hex[:10]}"
-    try:
-        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:  # noqa: BLE001 - any failure means "not reachable"
-        require_service("PostgreSQL", error)
-    yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with new_database("denktank_scale") as url:
+        yield url
 
 
 @pytest.fixture
@@ -226,8 +216,11 @@ def test_a_redis_restart_loses_nothing(
         assert {"outage A 2", "outage B 2"} <= set(room.group_b.visible_texts())
 
         private_redis.start()
-        # Both processes listen again (they retry every few seconds) ...
+        # Both processes listen again (they retry every few seconds) and say so ...
         room.console.wait_for(lambda _c: private_redis.subscribers(channel) == 2, 20)
+        room.console.wait_for(
+            lambda _c: health(a)["message_queue"] == health(b)["message_queue"] == "ok", 10
+        )
         # ... and facts cross through Redis again.
         start = room.group_b.seq
         room.post(room.phone_a, 3, "after A")

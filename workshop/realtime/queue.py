@@ -30,6 +30,8 @@ class RedisQueue(RedisManager):  # type: ignore[misc]
 
     def __init__(self, url: str, channel: str) -> None:
         super().__init__(url, channel=channel, redis_options=dict(REDIS_OPTIONS))
+        # Subscribed right now? /healthz reports a process that cannot hear the others.
+        self.listening = False
 
     def _redis_listen_with_retries(self) -> Iterator[Any]:
         # The upstream loop, with the wait capped at LISTEN_RETRY_MAX_S: (re)connect, subscribe,
@@ -39,10 +41,12 @@ class RedisQueue(RedisManager):  # type: ignore[misc]
             try:
                 self._redis_connect()
                 self.pubsub.subscribe(self.channel)
+                self.listening = True
                 retry_sleep = 0.5
                 log.info("message queue: listening on %s", self.channel)
                 yield from self.pubsub.listen()
             except Exception as exc:  # noqa: BLE001 - any failure: reconnect and resubscribe
+                self.listening = False
                 log.warning(
                     "message queue: cannot receive from Redis (%s), retrying in %.1f s",
                     exc,

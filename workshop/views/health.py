@@ -24,8 +24,20 @@ def healthz() -> tuple[dict[str, Any], int]:
     if current_app.config.get("WORKSHOP_MESSAGE_QUEUE"):
         # Reported, but no reason to take the process out of the pool: without Redis it still
         # serves its own sockets, and clients catch up through the seq heartbeat.
-        body["message_queue"] = "ok" if _queue_reachable() else "unreachable"
+        body["message_queue"] = _queue_state()
     return body, 200
+
+
+def _queue_state() -> str:
+    """ok, unreachable (no PING answer) or reconnecting (Redis answers, not yet resubscribed)."""
+    from workshop.realtime.server import socketio
+
+    if not _queue_reachable():
+        return "unreachable"
+    manager = getattr(getattr(socketio, "server", None), "manager", None)
+    if getattr(manager, "listening", True) is False:
+        return "reconnecting"
+    return "ok"
 
 
 def _queue_reachable() -> bool:
