@@ -26,8 +26,8 @@ from workshop.client import WorkshopClient, new_note_id
 def test_phone_page_catches_up_after_a_redis_outage(
     browser: Browser,
     tmp_path: Path,
-    pg_url: str,
-    private_redis: RedisServer,  # noqa: F811
+    pg_url: str,  # noqa: F811 - the fixture imported above
+    private_redis: RedisServer,  # noqa: F811 - the fixture imported above
 ) -> None:
     a, b = start_pair(tmp_path, pg_url, private_redis.url)
     links = demo_links(a)
