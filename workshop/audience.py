@@ -120,7 +120,7 @@ def fact_for(
         return name, {k: v for k, v in payload.items() if k != "participant"}
     if name in (names.VOTE_CHANGED, names.RISK_SCORED):
         # Tallies stay with the facilitator until revealed; the room sees only progress.
-        return names.VOTES_PROGRESS, {"seq": seq, "progress": payload["progress"]}
+        return names.VOTES_PROGRESS, {"seq": seq, "progress_delta": payload["progress_delta"]}
     if name == names.PROXY_ADDED:
         return names.SEQ_SKIPPED, {"seq": seq}
     return name, payload

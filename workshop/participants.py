@@ -8,7 +8,7 @@ import secrets
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from workshop import events, state, text
+from workshop import events, progress, state, text
 from workshop.actors import Actor
 from workshop.errors import InvalidInput, JoiningLocked, NotFound
 from workshop.i18n_markers import N_
@@ -127,6 +127,8 @@ def move(
             "participant_id": participant.id,
             "viewpoint_id": target,
             **state.count_payload(db, workshop.id),
+            # A voter who moves takes their vote to the other viewpoint's progress.
+            "progress": progress.progress(db, workshop),
         },
         op_id=op_id,
         actor=actor.label,

@@ -15,7 +15,7 @@ from babel.dates import format_date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from workshop import summary, votes
+from workshop import progress, summary, voting_rules
 from workshop.i18n_markers import N_
 from workshop.models import Endorsement, Facilitator, Note, Participant, Workshop
 from workshop.report_cross import cross_viewpoint
@@ -60,7 +60,7 @@ def build_report(
     return {
         "header": _header(db, workshop, include_names),
         "participation": _participation(db, workshop, notes),
-        "voting": {**votes.settings(workshop), "voters": tallies["voters"]},
+        "voting": {**voting_rules.settings(workshop), "voters": tallies["voters"]},
         "viewpoints": [_viewpoint(vp.id, workshop, notes, ranked, by_key) for vp in _vps(workshop)],
         "cross": cross_viewpoint(ranked, names),
         "ranking": [_ranked(row, names, translate) for row in ranked],
@@ -144,7 +144,7 @@ def _participation(
         .where(Participant.workshop_id == workshop.id)
         .group_by(Participant.viewpoint_id, Participant.is_proxy)
     ).all()
-    voted = votes.progress(db, workshop)["voted"]
+    voted = progress.progress(db, workshop)["voted"]
     rows = []
     for vp in _vps(workshop):
         rows.append(

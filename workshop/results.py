@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from workshop import events, validate, votes
+from workshop import events, progress, validate, voting_rules
 from workshop.actors import Actor
 from workshop.errors import InvalidInput, WrongPhase
 from workshop.i18n_markers import N_
@@ -22,8 +22,8 @@ REVEAL_PHASES = frozenset({"results", "closed"})
 def overview(db: Session, workshop: Workshop) -> dict[str, Any]:
     """The voting state every screen may see: rules, progress, whether and how results show."""
     return {
-        **votes.settings(workshop),
-        "progress": votes.progress(db, workshop),
+        **voting_rules.settings(workshop),
+        "progress": progress.progress(db, workshop),
         "revealed": revealed(workshop),
         "view": view(workshop),
     }
@@ -39,7 +39,7 @@ def view(workshop: Workshop) -> str:
     chosen = workshop.settings.get("results_view")
     if chosen in RESULT_VIEWS:
         return str(chosen)
-    return "matrix" if votes.settings(workshop)["mode"] == "risk" else "ranking"
+    return "matrix" if voting_rules.settings(workshop)["mode"] == "risk" else "ranking"
 
 
 def hide_when_reopened(workshop: Workshop) -> bool:

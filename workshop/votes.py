@@ -13,20 +13,11 @@ from workshop.actors import Actor
 from workshop.errors import Conflict, Forbidden, InvalidInput, NotFound, WrongPhase
 from workshop.i18n_markers import N_
 from workshop.models import Cluster, Event, Note, Participant, RiskScore, Vote, Workshop, utcnow
+from workshop.progress import delta_for, ratings_of
 from workshop.realtime import names
-from workshop.summary import items as summary_items
+from workshop.voting_rules import settings
 
 TARGET_TYPES = ("cluster", "note")
-
-
-def settings(workshop: Workshop) -> dict[str, Any]:
-    """The plan's voting settings with their defaults."""
-    voting = workshop.settings.get("voting", {})
-    return {
-        "mode": voting.get("mode", "dots"),
-        "budget": int(voting.get("dots_per_participant", 5)),
-        "cap": int(voting.get("max_dots_per_item", 3)),
-    }
 
 
 def _voter(db: Session, workshop: Workshop, actor: Actor, on_behalf_of: object) -> Participant:
@@ -73,53 +64,6 @@ def _target(
         ):
             raise NotFound(N_("That item cannot be voted on."))
     return str(target_type), identifier
-
-
-def progress(db: Session, workshop: Workshop) -> dict[str, Any]:
-    """Who has voted and who is done, per viewpoint — never what they voted for.
-
-    Proxies are left out, so "8 of 12" counts the phones in the room. Done means every dot used
-    (dots and both: rating is optional there) or every item rated (risk).
-    """
-    rules = settings(workshop)
-    people = db.execute(
-        select(Participant.id, Participant.viewpoint_id).where(
-            Participant.workshop_id == workshop.id, Participant.is_proxy.is_(False)
-        )
-    ).all()
-    dots = dict(
-        db.execute(
-            select(Vote.participant_id, func.sum(Vote.dots))
-            .where(Vote.workshop_id == workshop.id)
-            .group_by(Vote.participant_id)
-        ).all()
-    )
-    rated = dict(
-        db.execute(
-            select(RiskScore.participant_id, func.count())
-            .where(RiskScore.workshop_id == workshop.id)
-            .group_by(RiskScore.participant_id)
-        ).all()
-    )
-    item_count = len(summary_items(db, workshop)) if rules["mode"] == "risk" else 0
-    voted: dict[str, int] = {}
-    done: dict[str, int] = {}
-    total: dict[str, int] = {}
-    for participant_id, viewpoint_id in people:
-        key = str(viewpoint_id) if viewpoint_id is not None else "none"
-        total[key] = total.get(key, 0) + 1
-        used = int(dots.get(participant_id) or 0)
-        ratings = int(rated.get(participant_id) or 0)
-        if used == 0 and ratings == 0:
-            continue
-        voted[key] = voted.get(key, 0) + 1
-        if rules["mode"] == "risk":
-            finished = item_count > 0 and ratings >= item_count
-        else:
-            finished = used >= rules["budget"]
-        if finished:
-            done[key] = done.get(key, 0) + 1
-    return {"voted": voted, "done": done, "total": total}
 
 
 def my_votes(db: Session, participant: Participant) -> list[dict[str, Any]]:
@@ -250,7 +194,9 @@ def change_dots(
         "target_id": identifier,
         "dots": wanted,
         "remaining": rules["budget"] - (spent + delta),
-        "progress": progress(db, workshop),
+        "progress_delta": delta_for(
+            db, workshop, voter, (spent, spent + delta), (ratings_of(db, voter),) * 2
+        ),
     }
     return events.record(
         db, workshop.id, seq, names.VOTE_CHANGED, payload, op_id=op_id, actor=actor.label
@@ -284,6 +230,7 @@ def score(
             RiskScore.target_id == identifier,
         )
     ).one_or_none()
+    rated_before = ratings_of(db, voter)
     if likelihood is None and impact is None:
         if existing is not None:
             db.delete(existing)
@@ -305,12 +252,20 @@ def score(
         existing.likelihood, existing.impact = rating["likelihood"], rating["impact"]
         existing.updated_at = utcnow()
     db.flush()
+    spent = int(
+        db.scalar(
+            select(func.coalesce(func.sum(Vote.dots), 0)).where(Vote.participant_id == voter.id)
+        )
+        or 0
+    )
     payload = {
         "participant_id": voter.id,
         "target_type": kind,
         "target_id": identifier,
         "rating": rating,
-        "progress": progress(db, workshop),
+        "progress_delta": delta_for(
+            db, workshop, voter, (spent,) * 2, (rated_before, ratings_of(db, voter))
+        ),
     }
     return events.record(
         db, workshop.id, seq, names.RISK_SCORED, payload, op_id=op_id, actor=actor.label

@@ -158,14 +158,14 @@ export function applyFact(state, name, payload, names = defaultNames) {
       next.workshop = { ...state.workshop, joining_locked: !!payload.joining_locked };
       break;
     case "PARTICIPANT_JOINED":
-      next = applyCounts(next, payload);
+      next = withTotals(applyCounts(next, payload));
       if (payload.participant && Array.isArray(state.participants)) {
         const others = state.participants.filter((p) => p.id !== payload.participant.id);
         next.participants = [...others, payload.participant];
       }
       break;
     case "PARTICIPANT_MOVED":
-      next = applyCounts(next, payload);
+      next = withProgress(withTotals(applyCounts(next, payload)), payload);
       if (Array.isArray(state.participants)) {
         next.participants = state.participants.map((p) =>
           p.id === payload.participant_id ? { ...p, viewpoint_id: payload.viewpoint_id } : p,
@@ -246,10 +246,29 @@ export function applyFact(state, name, payload, names = defaultNames) {
   return next;
 }
 
-/** Voting progress ({voted, done, total} per viewpoint) from a vote fact. */
+/**
+ * Voting progress ({voted, done, total} per viewpoint): a fact carries either the whole
+ * `progress` or a `progress_delta` {viewpoint, voted, done} to add (every fact arrives once).
+ */
 function withProgress(state, payload) {
-  if (!payload.progress) return state;
-  return { ...state, voting: { ...state.voting, progress: payload.progress } };
+  if (!state.voting) return state;
+  if (payload.progress) return { ...state, voting: { ...state.voting, progress: payload.progress } };
+  const change = payload.progress_delta;
+  if (!change) return state;
+  const key = String(change.viewpoint);
+  const add = (counts, n) => ({ ...(counts || {}), [key]: ((counts || {})[key] || 0) + n });
+  const old = state.voting.progress || {};
+  const progress = { ...old, voted: add(old.voted, change.voted), done: add(old.done, change.done) };
+  return { ...state, voting: { ...state.voting, progress } };
+}
+
+/** Progress totals follow the participant counts (proxies are in neither). */
+function withTotals(state) {
+  if (!state.voting || !state.voting.progress || !Array.isArray(state.viewpoints)) return state;
+  const total = {};
+  for (const vp of state.viewpoints) total[String(vp.id)] = vp.participant_count || 0;
+  if (state.unassigned_count) total.none = state.unassigned_count;
+  return { ...state, voting: { ...state.voting, progress: { ...state.voting.progress, total } } };
 }
 
 /** Replace the entry for (participant_id, target) in a proxy list, or drop it when `value` is null. */

@@ -88,8 +88,8 @@ def test_dots_respect_the_cap_and_the_budget(room: VoteRoom) -> None:
 def test_the_room_sees_progress_never_tallies(room: VoteRoom) -> None:
     room.phone.emit("vote:add", room.item(0))
     [(name, fact)] = room.wall.take()
-    assert name == "votes:progress" and set(fact) == {"seq", "progress"}
-    assert sum(fact["progress"]["voted"].values()) == 1
+    assert name == "votes:progress" and set(fact) == {"seq", "progress_delta"}
+    assert fact["progress_delta"]["voted"] == 1 and fact["progress_delta"]["done"] == 0
     [(name, full)] = room.console.take()
     assert name == "vote:changed" and full["target_id"] == room.clusters[0] and full["dots"] == 1
     assert "votes" not in room.wall.sync(0)["snapshot"].get("me", {})
@@ -277,3 +277,30 @@ def test_progress_counts_people_who_voted_and_who_are_done(
         "risk:score", {"target_type": "note", "target_id": room.loose, "likelihood": 5, "impact": 5}
     )
     assert room.wall.sync(0)["snapshot"]["voting"]["progress"]["done"][gemeenten] == 1
+
+
+def test_progress_changes_add_up_to_the_snapshot(app: Flask, room: VoteRoom) -> None:
+    start = room.wall.sync(0)["snapshot"]["voting"]["progress"]
+    _http, other = join(app, room.workshop, "Bram", "gemeenten")
+    room.wall.take()
+    loose = {"target_type": "note", "target_id": room.loose}
+    # Anna: five dots (done), one back (not done), a rating; Bram: a rating, then unrated.
+    for target in (room.item(0), room.item(0), room.item(1), room.item(1), loose):
+        room.phone.emit("vote:add", target)
+    room.phone.emit("vote:remove", loose)
+    room.phone.emit("risk:score", {**room.item(0), "likelihood": 2, "impact": 2})
+    other.emit("risk:score", {**room.item(1), "likelihood": 4, "impact": 4})
+    other.emit("risk:score", {**room.item(1), "likelihood": None, "impact": None})
+    summed = {"voted": dict(start["voted"]), "done": dict(start["done"])}
+    for name, fact in room.wall.take():
+        assert name == "votes:progress", name
+        change = fact["progress_delta"]
+        if change:
+            for field in ("voted", "done"):
+                key = change["viewpoint"]
+                summed[field][key] = summed[field].get(key, 0) + change[field]
+    now = room.wall.sync(0)["snapshot"]["voting"]["progress"]
+    clean = {field: {k: v for k, v in summed[field].items() if v} for field in summed}
+    assert clean == {"voted": now["voted"], "done": now["done"]}
+    gemeenten = str(room.console.sync(0)["snapshot"]["viewpoints"][0]["id"])
+    assert now["voted"] == {gemeenten: 1} and now["done"] == {}

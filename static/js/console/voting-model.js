@@ -34,9 +34,8 @@ export function createVotingModel(names) {
       return;
     }
     if (!payload) return;
-    if (payload.progress && (name === names.VOTE_CHANGED || name === names.RISK_SCORED || name === names.VOTES_PROGRESS)) {
-      voting = { ...voting, progress: payload.progress };
-    }
+    // Progress travels as changes; the shared reducer adds them up.
+    if (state.voting && state.voting.progress) voting = { ...voting, progress: state.voting.progress };
     const isProxy = proxies.some((p) => p.id === payload.participant_id);
     if (name === names.VOTE_CHANGED && isProxy) {
       proxyVotes.set(key(payload.participant_id, payload.target_type, payload.target_id), payload.dots || 0);
