@@ -79,12 +79,3 @@ def similar(
         for note_id, score in matches
         if by_id[note_id].author_id != participant.id
     ][:MAX_SIMILAR]
-
-
-def warm_up() -> None:
-    """Load the engine (scikit-learn takes a second) before the first facilitator asks."""
-    from workshop import suggest
-
-    suggest.suggest_clusters(
-        [suggest.SuggestNote("a", "warm up the engine"), suggest.SuggestNote("b", "warm up")]
-    )

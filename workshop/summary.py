@@ -6,11 +6,13 @@ One module for the projector's results and for every export, so they can never d
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from workshop.models import Cluster, Endorsement, Note, Participant, RiskScore, Vote, Workshop
 
@@ -58,6 +60,9 @@ def items(db: Session, workshop: Workshop) -> list[Item]:
 
 
 def _frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
+    # Imported here: pandas costs 40 MB, and a server needs it only once voting starts.
+    import pandas as pd
+
     return pd.DataFrame(rows, columns=columns)
 
 

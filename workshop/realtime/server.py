@@ -61,9 +61,6 @@ def serve(app: Flask, host: str, port: int) -> None:
             if upgrade:
                 self.close_connection = True
 
-    from workshop.hints import warm_up
-
-    socketio.start_background_task(warm_up)
     if app.config.get("WORKSHOP_MESSAGE_QUEUE"):
         from workshop.realtime import heartbeat
 

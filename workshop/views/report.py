@@ -11,7 +11,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from workshop.export import bundle, svg, translator
+from workshop.export import svg, translator
 from workshop.export.wording import figures_line, header_facts, minutes, number
 from workshop.models import Workshop
 from workshop.report import build_report
@@ -83,6 +83,9 @@ def download(workshop_id: int, fmt: str) -> ResponseReturnValue:
     """One export file, named after the workshop's title and date."""
     workshop = owned_workshop(workshop_id)
     names = _include_names(workshop)
+    # Imported here: python-docx, openpyxl and matplotlib cost a server memory until used.
+    from workshop.export import bundle
+
     content = bundle.render_all(
         get_db(), workshop, [fmt], translator(_language(workshop)), include_names=names
     )[fmt]
