@@ -1,7 +1,6 @@
 // The participant's phone: follows the phase, posts and edits notes, never loses one.
 import { connect, newNoteId } from "./realtime.js";
 import { createEndorsements } from "./participant/endorse.js";
-import { createSimilarHint } from "./participant/similar.js";
 
 const config = JSON.parse(document.getElementById("denktank-config").textContent);
 const T = JSON.parse(document.getElementById("denktank-strings").textContent);
@@ -184,7 +183,22 @@ function onEndorseClick(event) {
 els.clusterBoard.addEventListener("click", onEndorseClick);
 
 // --- "similar note already posted" while typing -----------------------------------------------------
-const similar = createSimilarHint({
+// Loaded when the composer is first focused, not with the page: the phone's first load stays small.
+let similarHint = null;
+let similarLoading = null;
+function withSimilar(use) {
+  if (similarHint) return use(similarHint);
+  similarLoading ||= import("./participant/similar.js")
+    .then((m) => (similarHint = m.createSimilarHint(similarOptions)))
+    .catch(() => (similarLoading = null)); // offline: the next keystroke tries again
+  similarLoading.then(() => similarHint && use(similarHint));
+}
+const similar = {
+  onInput: () => withSimilar((hint) => hint.onInput()),
+  reset: () => similarHint && similarHint.reset(),
+  hide: () => similarHint && similarHint.hide(),
+};
+const similarOptions = {
   textarea: els.text,
   box: els.similar,
   T,
@@ -200,7 +214,8 @@ const similar = createSimilarHint({
     showToast(T.plus_done);
     scheduleRender();
   },
-});
+};
+els.text.addEventListener("focus", () => withSimilar(() => {}), { once: true });
 
 /** A read-only request (no op id, no outbox). */
 const request = (name, payload) => rt.request(name, payload);
