@@ -94,3 +94,17 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         server = LiveServer(workshop_env(instance, url)).start()
         stack.callback(server.stop)
         yield server
+
+
+def screenshot_dir(fallback: Path) -> Path:
+    """Where a test saves screenshots: WORKSHOP_SCREENSHOTS, or else ``fallback``."""
+    wanted = os.environ.get("WORKSHOP_SCREENSHOTS")
+    path = Path(wanted) if wanted else fallback
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The screenshot folder for a test module."""
+    return screenshot_dir(tmp_path_factory.mktemp("shots"))

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from tests.browser.conftest import CONSOLE, PHONE, WALL
+from tests.browser.conftest import CONSOLE, PHONE, WALL, screenshot_dir
 from tests.browser.conftest import DEMO_NOTES as DEMO_CSV
 from tests.support.processes import LiveServer
 from workshop.client import WorkshopClient, new_note_id
@@ -56,13 +55,6 @@ PRIVACY = [
     "Klanten eisen aantoonbare AVG-compliance per dienst",
 ]
 TITLE = "Privacy en AVG"
-
-
-def _shots(tmp_path: Path) -> Path:
-    wanted = os.environ.get("WORKSHOP_SCREENSHOTS")
-    path = Path(wanted) if wanted else tmp_path
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def _demo_notes() -> list[tuple[str, str, str]]:
@@ -365,7 +357,7 @@ def test_screenshot_of_a_clustered_board(
     expect(console.locator("#cboard-selbar")).to_contain_text("3 notes selected")
     console.mouse.move(5, 5)
     console.wait_for_timeout(1800)  # let the arrival animations settle
-    console.screenshot(path=str(_shots(tmp_path) / "console-clustering.png"))
+    console.screenshot(path=str(screenshot_dir(tmp_path) / "console-clustering.png"))
     context.close()
 
 

@@ -5,13 +5,12 @@ Set WORKSHOP_SCREENSHOTS=docs/screenshots to refresh console.png and console-set
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from tests.browser.conftest import CONSOLE, PHONE, WALL
+from tests.browser.conftest import CONSOLE, PHONE, WALL, screenshot_dir
 from tests.support.processes import LiveServer
 from workshop.client import WorkshopClient, new_note_id
 
@@ -83,13 +82,6 @@ PHONE_NOTE = "Aansprakelijkheid bij storingen is niet goed geregeld in de SLA."
 PROXY_NOTE = "Exit-strategie en terugmigreren vooraf afspreken in het contract."
 
 
-def _shots(tmp_path: Path) -> Path:
-    wanted = os.environ.get("WORKSHOP_SCREENSHOTS")
-    path = Path(wanted) if wanted else tmp_path
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 def _note(page: Page, text: str) -> Locator:
     return page.locator("li.note", has_text=text)
 
@@ -104,7 +96,7 @@ def test_facilitator_runs_phase_timer_moderation_and_proxy_notes_live(
     projector = re.search(r"Projector:\s+(\S+)", demo.stdout)
     code = re.search(r"join code ([A-Z0-9]{6})", demo.stdout)
     assert login and join and projector and code, demo.stdout
-    shots = _shots(tmp_path)
+    shots = screenshot_dir(tmp_path)
 
     console_context = browser.new_context(**CONSOLE)
     requested: list[str] = []

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import CONSOLE, DEMO_NOTES
+from tests.browser.conftest import CONSOLE, DEMO_NOTES, screenshot_dir
 from tests.support.processes import LiveServer
 from workshop.client import WorkshopClient, new_note_id
 from workshop.paths import DEMO_PLAN
@@ -35,13 +34,6 @@ TITLES = {
 }
 # Phones in the room per viewpoint (the posters included).
 ROOM = {"gemeenten": 5, "shared-service": 4, "leveranciers": 4}
-
-
-def _shots(tmp_path: Path) -> Path:
-    wanted = os.environ.get("WORKSHOP_SCREENSHOTS")
-    path = Path(wanted) if wanted else tmp_path
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def _plan(tmp_path: Path) -> Path:
@@ -92,7 +84,7 @@ def test_facilitator_runs_vote_with_proxy_and_reveals_results(
     code = re.search(r"Join code:\s+(\S+)", created.stdout)
     login = re.search(r"Facilitator login \(one-time\): (\S+)", created.stdout)
     assert code and login, created.stdout
-    shots = _shots(tmp_path)
+    shots = screenshot_dir(tmp_path)
 
     # The room: phones per viewpoint; the first of each posts its viewpoint's demo notes.
     phones: dict[str, list[WorkshopClient]] = {}

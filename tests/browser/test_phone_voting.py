@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
 import uuid
 from collections.abc import Iterator
@@ -120,14 +119,6 @@ def _prepare(room: Room) -> None:
             note_ids=themes[theme],
         )
     room.command(names.PHASE_SET, phase="vote")
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    wanted = os.environ.get("WORKSHOP_SCREENSHOTS")
-    path = Path(wanted) if wanted else tmp_path_factory.mktemp("voting-shots")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ to refresh the projector screenshots of the README.
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -111,14 +110,6 @@ class Workshop:
             for phone in phones:
                 phone.close()
         self.facilitator.close()
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    wanted = os.environ.get("WORKSHOP_SCREENSHOTS")
-    path = Path(wanted) if wanted else tmp_path_factory.mktemp("projector-shots")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def _new_workshop(server: LiveServer, tmp_path: Path, hidden_until_share: bool) -> Workshop:

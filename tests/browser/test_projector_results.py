@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import random
 import re
 import statistics
@@ -178,14 +177,6 @@ class Room:
             )
             rows.append((-dots, -score, title.casefold(), title, dots))
         return [(title, dots) for *_, title, dots in sorted(rows)]
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    wanted = os.environ.get("WORKSHOP_SCREENSHOTS")
-    path = Path(wanted) if wanted else tmp_path_factory.mktemp("results-shots")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 @pytest.fixture
