@@ -15,7 +15,12 @@ from docx.text.paragraph import Paragraph
 
 from workshop.export import Translate
 from workshop.export.figures import ranking_chart, risk_matrix
-from workshop.export.wording import clock, figures_line, header_facts, minutes, number
+from workshop.export.wording import (
+    figures_line,
+    header_facts,
+    number,
+    timeline_rows,
+)
 from workshop.i18n_markers import N_
 
 TABLE_STYLE = "Light Grid Accent 1"
@@ -186,16 +191,7 @@ def _cross(doc: DocumentObject, report: dict[str, Any], t: Translate) -> None:
 
 def _timeline(doc: DocumentObject, report: dict[str, Any], t: Translate, lang: str) -> None:
     doc.add_heading(t(N_("Timeline")), level=1)
-    rows = [
-        [
-            row["label"],
-            clock(row["start"]),
-            clock(row["end"]),
-            minutes(row["seconds"], lang),
-            number(row["planned_minutes"], lang),
-        ]
-        for row in report["timeline"]
-    ]
+    rows = timeline_rows(report, lang)
     head = [t(N_("Phase")), t(N_("Started")), t(N_("Ended")), t(N_("Minutes"))]
     table(doc, [*head, t(N_("Planned minutes"))], rows)
 

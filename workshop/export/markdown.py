@@ -6,7 +6,12 @@ import re
 from typing import Any
 
 from workshop.export import Translate
-from workshop.export.wording import clock, figures_line, header_facts, minutes, number
+from workshop.export.wording import (
+    figures_line,
+    header_facts,
+    number,
+    timeline_rows,
+)
 from workshop.i18n_markers import N_
 
 # Characters that would turn a participant's words into markup; escaped so notes stay verbatim.
@@ -161,16 +166,7 @@ def _cross(out: list[str], report: dict[str, Any], t: Translate) -> None:
 
 def _timeline(out: list[str], report: dict[str, Any], t: Translate, lang: str) -> None:
     out += [f"## {t(N_('Timeline'))}", ""]
-    rows = [
-        [
-            row["label"],
-            clock(row["start"]),
-            clock(row["end"]),
-            minutes(row["seconds"], lang),
-            number(row["planned_minutes"], lang),
-        ]
-        for row in report["timeline"]
-    ]
+    rows = timeline_rows(report, lang)
     head = [t(N_("Phase")), t(N_("Started")), t(N_("Ended")), ">" + t(N_("Minutes"))]
     out += table([*head, ">" + t(N_("Planned minutes"))], rows)
 

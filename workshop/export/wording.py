@@ -62,3 +62,17 @@ def header_facts(report: dict[str, Any], translate: Translate) -> list[tuple[str
         (translate(N_("Facilitator")), header["facilitator"]),
     ]
     return [(label, value) for label, value in facts if value]
+
+
+def timeline_rows(report: dict[str, Any], language: str) -> list[list[str]]:
+    """The timeline as table cells: phase, started, ended, minutes, planned minutes."""
+    return [
+        [
+            row["label"],
+            clock(row["start"]),
+            clock(row["end"]),
+            minutes(row["seconds"], language),
+            number(row["planned_minutes"], language),
+        ]
+        for row in report["timeline"]
+    ]
