@@ -111,6 +111,9 @@ def app_settings(tmp_path: Path, database_url: str) -> dict[str, Any]:
         "PUBLIC_URL": "http://127.0.0.1:5000",
         "TESTING": True,
         "ASYNC_MODE": "threading",
+        # Flask-SocketIO's test client reads what was sent right after each ack: facts go out at
+        # once here. Live servers (tests/support/processes.py) batch them as in production.
+        "FACT_BATCH_MS": 0,
     }
 
 

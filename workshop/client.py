@@ -9,8 +9,8 @@
 
 It speaks exactly what the browser speaks: the join form over HTTP (with its CSRF token and the
 participant cookie), then Socket.IO over a websocket with the same ``auth`` and event names,
-``sync`` on every (re)connect, facts applied in seq order with gap detection, and commands
-retried with the same op id until acknowledged.
+``sync`` on every (re)connect, facts (alone or batched in ``facts``) applied in seq order with
+gap detection, and commands retried with the same op id until acknowledged.
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ def new_op_id() -> str:
     return uuid.uuid4().hex
 
 
+_FACT_NAMES = frozenset(names.FACTS.values())
 _NOTE_UPSERTS = {names.NOTE_ADDED, names.NOTE_EDITED, names.NOTE_HIDDEN, names.NOTE_RESTORED}
 
 
@@ -155,6 +156,9 @@ class WorkshopClient:
         self.clusters: dict[str, dict[str, Any]] = {}
         self.facts: list[tuple[str, dict[str, Any]]] = []
         self.sync_count = 0
+        # Batches (``facts`` messages) received, and the most facts one of them held.
+        self.batches = 0
+        self.largest_batch = 0
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
         self._syncing = False
@@ -174,6 +178,7 @@ class WorkshopClient:
         self.sio.on("connect", self._on_connect)
         for fact in names.FACTS.values():
             self.sio.on(fact, self._fact_handler(fact))
+        self.sio.on(names.FACTS_BATCH, self._on_batch)
         self.sio.on(names.SEQ_LATEST, self._on_latest)
 
     # --- construction -------------------------------------------------------------------
@@ -270,16 +275,36 @@ class WorkshopClient:
     # --- facts --------------------------------------------------------------------------
     def _fact_handler(self, name: str) -> Callable[[dict[str, Any]], None]:
         def handle(payload: dict[str, Any]) -> None:
-            if self.on_receive is not None:
-                self.on_receive(name, payload)
+            self._take(name, payload)
             with self._lock:
-                if self._syncing:
-                    self._buffer.append((name, payload))
-                else:
-                    self._receive(name, payload)
                 self._changed.notify_all()
 
         return handle
+
+    def _on_batch(self, batch: Any) -> None:
+        # Several facts of a burst in one message, in seq order: each is taken as if it had come
+        # alone. An unknown name is skipped (as an event nobody listens to): its gap syncs.
+        if not isinstance(batch, list):
+            return
+        with self._lock:
+            self.batches += 1
+            self.largest_batch = max(self.largest_batch, len(batch))
+        for entry in batch:
+            if (
+                isinstance(entry, list)
+                and len(entry) == 2
+                and entry[0] in _FACT_NAMES
+                and isinstance(entry[1], dict)
+            ):
+                self._take(entry[0], entry[1])
+        with self._lock:
+            self._changed.notify_all()
+
+    def _take(self, name: str, payload: dict[str, Any]) -> None:
+        if self.on_receive is not None:
+            self.on_receive(name, payload)
+        with self._lock:
+            self._receive(name, payload)
 
     def _on_latest(self, payload: Any) -> None:
         # The seq heartbeat (several processes): behind it means facts were lost on the way.
@@ -295,14 +320,24 @@ class WorkshopClient:
             self.sync()
 
     def _receive(self, name: str, payload: dict[str, Any]) -> None:
+        if self._syncing:
+            self._buffer.append((name, payload))
+            return
         seq = int(payload["seq"])
         if seq <= self.seq:
             return
         if seq > self.seq + 1:
-            # A gap: fetch what is missing (a fact may simply be overtaking another).
-            self.sio.start_background_task(self.sync)
+            # A gap: fetch what is missing (a fact may simply be overtaking another). The facts
+            # after it (the rest of a batch) wait for that one sync instead of each starting one.
+            self._buffer.append((name, payload))
+            self._sync_aside()
             return
         self._apply(name, payload)
+
+    def _sync_aside(self) -> None:
+        # Called with the lock held: buffer from now on, and sync in a background task.
+        self._syncing = True
+        self.sio.start_background_task(self.sync)
 
     def _apply_snapshot(self, snapshot: dict[str, Any]) -> None:
         self.snapshot = snapshot
@@ -335,7 +370,8 @@ class WorkshopClient:
     def seq_reset_and_sync(self) -> None:
         """Drop local state and take a fresh snapshot (what to see has changed)."""
         self.seq = 0
-        self.sio.start_background_task(self.sync)
+        with self._lock:
+            self._sync_aside()
 
     @property
     def phase(self) -> str | None:

@@ -35,6 +35,11 @@ SETTINGS: dict[str, tuple[Any, str]] = {
         "denktank",
         "Redis pub/sub channel the processes of one installation share (one per installation)",
     ),
+    "FACT_BATCH_MS": (
+        20,
+        "facts for one screen group committed within this many milliseconds go out as one "
+        "message (a vote storm); 0 sends every fact on its own at once",
+    ),
     "LOG_LEVEL": ("INFO", "Python logging level of the server"),
 }
 

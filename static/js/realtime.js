@@ -13,6 +13,8 @@
 //   the add of the same note.
 // - On every connect the client sends `sync {last_seq}` and applies the replayed facts or the
 //   snapshot; facts that arrive meanwhile are buffered and applied afterwards (only seq > current).
+// - Facts come one per event, or several in one `facts` event ([[name, payload], ...]); each is
+//   received the same way.
 // - Facts with seq <= current are ignored. A fact with a gap (seq > current + 1) is held for up to
 //   500 ms for the missing facts to arrive, then the client syncs.
 // - `phase:changed` with `resync: true`, and `participant:moved` for this phone, resync from 0.
@@ -652,9 +654,20 @@ export function connect(config, handlers = {}) {
     timeout: 10000,
   });
 
-  for (const factName of factNamesOf(config)) {
+  const factNames = factNamesOf(config);
+  for (const factName of factNames) {
     socket.on(factName, (payload) => receive(factName, payload));
   }
+  // A burst of facts for this screen's room comes as one `facts` message, [[name, payload], ...]
+  // in seq order: each goes through receive() exactly as if it had come on its own. An unknown
+  // name is skipped like an event nobody listens to; the gap it leaves makes the client sync.
+  const knownFacts = new Set(factNames);
+  socket.on(names.FACTS_BATCH || "facts", (batch) => {
+    if (!Array.isArray(batch)) return;
+    for (const entry of batch) {
+      if (Array.isArray(entry) && knownFacts.has(entry[0])) receive(entry[0], entry[1]);
+    }
+  });
   socket.on(names.SEQ_LATEST || "seq:latest", (payload) => {
     const target = payload && payload.seq;
     if (typeof target !== "number" || target <= seq) return;

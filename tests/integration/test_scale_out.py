@@ -12,7 +12,7 @@ import os
 import threading
 import urllib.request
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -78,14 +78,10 @@ class Screen(WorkshopClient):
         self.live: list[int] = []
         super().__init__(*args, **kwargs)
 
-    def _fact_handler(self, name: str) -> Callable[[dict[str, Any]], None]:
-        apply = super()._fact_handler(name)
-
-        def handle(payload: dict[str, Any]) -> None:
-            self.live.append(int(payload["seq"]))
-            apply(payload)
-
-        return handle
+    def _take(self, name: str, payload: dict[str, Any]) -> None:
+        # Every fact pushed live, alone or in a batch.
+        self.live.append(int(payload["seq"]))
+        super()._take(name, payload)
 
     def got_live(self, seqs: range) -> bool:
         """Were all these facts pushed to this screen (not only replayed by a sync)?"""

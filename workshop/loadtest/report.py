@@ -55,6 +55,13 @@ def build_report(state: Run) -> dict[str, Any]:
                 "all_s": facts.get("phase_resync_all_s"),
             },
             "reconnect_storm": resync if options.reconnect_storm else None,
+            # How the server coalesced facts for the wall (protocol.md, "Batches").
+            "projector_batches": {
+                "count": state.projector.batches,
+                "largest": state.projector.largest_batch,
+            }
+            if state.projector is not None
+            else None,
             "error_counts": dict(state.errors.counts),
             "error_examples": dict(state.errors.examples),
             "server": state.server.summary() if state.server else None,

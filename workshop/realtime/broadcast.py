@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask import current_app
+
 from workshop.audience import Visibility, all_audiences, fact_for
 from workshop.models import Event, Workshop
-from workshop.realtime.server import socketio
+from workshop.realtime.fanout import BATCHER, emit_facts
 from workshop.snapshot import visibility_of
 
 
@@ -36,7 +38,17 @@ class Delivery:
 
 
 def broadcast(delivery: Delivery) -> None:
-    """Emit the fact to each audience room (empty rooms cost nothing)."""
+    """Queue the fact for each audience room (empty rooms cost nothing); see fanout.py.
+
+    With ``WORKSHOP_FACT_BATCH_MS`` 0 every room gets it right now, as its own event.
+    """
+    per_room = []
     for audience in all_audiences(list(delivery.viewpoint_ids)):
         name, payload = fact_for(delivery.name, delivery.payload, audience, delivery.visibility)
-        socketio.emit(name, payload, to=audience.room(delivery.workshop_id))
+        per_room.append((audience.room(delivery.workshop_id), name, payload))
+    window_ms = int(current_app.config.get("WORKSHOP_FACT_BATCH_MS", 0))
+    if window_ms <= 0:
+        for room, name, payload in per_room:
+            emit_facts(room, [(name, payload)])
+        return
+    BATCHER.add(delivery.seq, per_room, window_ms / 1000)

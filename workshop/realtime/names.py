@@ -67,6 +67,9 @@ SEQ_SKIPPED = "seq:skipped"
 # Signals: not facts (no seq of their own, not in the event log). With several processes, the
 # newest seq of the workshop, so a client that missed facts during a Redis outage notices it.
 SEQ_LATEST = "seq:latest"
+# Several facts for one audience room, sent as one message: [[name, payload], ...] in seq order.
+# Not a fact itself: each entry is one, received exactly as if it had come on its own.
+FACTS_BATCH = "facts"
 
 COMMANDS = {
     "NOTE_ADD": NOTE_ADD,
@@ -129,5 +132,6 @@ FACTS = {
     "SEQ_SKIPPED": SEQ_SKIPPED,
 }
 SIGNALS = {"SEQ_LATEST": SEQ_LATEST}
+BATCHES = {"FACTS_BATCH": FACTS_BATCH}
 
-ALL = {**COMMANDS, **FACTS, **SIGNALS}
+ALL = {**COMMANDS, **FACTS, **SIGNALS, **BATCHES}
