@@ -121,6 +121,6 @@ def fact_for(
     if name in (names.VOTE_CHANGED, names.RISK_SCORED):
         # Tallies stay with the facilitator until revealed; the room sees only progress.
         return names.VOTES_PROGRESS, {"seq": seq, "progress_delta": payload["progress_delta"]}
-    if name == names.PROXY_ADDED:
+    if name in (names.PROXY_ADDED, names.PARTICIPANT_NOTES_REMOVED):
         return names.SEQ_SKIPPED, {"seq": seq}
     return name, payload

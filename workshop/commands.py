@@ -315,6 +315,27 @@ def export(
         click.echo(str(path))
 
 
+@cli.command()
+@click.option("--dry-run", is_flag=True, help="Only list what would be deleted.")
+@click.option("--days", type=int, help="Retention in days (default WORKSHOP_RETENTION_DAYS).")
+def purge(dry_run: bool, days: int | None) -> None:
+    """Delete workshops closed longer ago than the retention period, with all their data."""
+    from workshop import retention
+
+    app = _app()
+    migrate.upgrade(app.extensions["workshop.engine"])
+    keep = app.config["WORKSHOP_RETENTION_DAYS"] if days is None else days
+    if keep <= 0:
+        click.echo("Retention is off (0 days): nothing is purged.")
+        return
+    with _db(app) as db:
+        removed = retention.purge(db, keep, dry_run=dry_run)
+    verb = "Would delete" if dry_run else "Deleted"
+    for item in removed:
+        click.echo(f"{verb} {item.describe()}")
+    click.echo(f"{verb} {len(removed)} workshop(s) closed more than {keep} days ago.")
+
+
 @cli.command("import")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--owner", "email", required=True, help="Facilitator who owns the copy.")

@@ -41,6 +41,15 @@ SETTINGS: dict[str, tuple[Any, str]] = {
         "message (a vote storm); 0 sends every fact on its own at once",
     ),
     "LOG_LEVEL": ("INFO", "Python logging level of the server"),
+    "ACCESS_LOG": (
+        False,
+        "log one line per HTTP request (client address cut to its /24 or /48 network)",
+    ),
+    "RETENTION_DAYS": (
+        30,
+        "closed workshops are deleted with everything in them this many days after closing "
+        "(`workshop purge`, and hourly while serving); 0 keeps them until deleted by hand",
+    ),
 }
 
 ENV_PREFIX = "WORKSHOP_"

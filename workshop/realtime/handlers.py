@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from workshop import (
     clusters,
     editing,
+    erasure,
     notes,
     participants,
     phases,
@@ -43,7 +44,8 @@ from workshop.web import (
 log = logging.getLogger(__name__)
 
 
-Operation = Callable[[Session, Workshop, Actor, dict[str, Any], str], Event]
+# Most operations write one fact; a few (erasure) write several, acked with the last seq.
+Operation = Callable[[Session, Workshop, Actor, dict[str, Any], str], Event | list[Event]]
 
 
 def command(
@@ -72,14 +74,17 @@ def command(
                 raise NotFound()
             use_workshop_language(workshop.language)
             actor = actor_for(db, connection)
-            event = operation(db, workshop, actor, payload, op_id)
+            produced = operation(db, workshop, actor, payload, op_id)
             mine = (
                 votes.mine(db, actor.participant)
                 if acks_mine and actor.participant is not None
                 else None
             )
             db.commit()
-            delivery = Delivery.of(workshop, event)
+            deliveries = [
+                Delivery.of(workshop, event)
+                for event in (produced if isinstance(produced, list) else [produced])
+            ]
         except DuplicateOperation as duplicate:
             db.rollback()
             return _with_mine(
@@ -100,8 +105,9 @@ def command(
             }
         finally:
             db.close()
-        broadcast(delivery)
-        ack: dict[str, Any] = {"ok": True, "seq": delivery.seq}
+        for delivery in deliveries:
+            broadcast(delivery)
+        ack: dict[str, Any] = {"ok": True, "seq": deliveries[-1].seq}
         if mine is not None:
             ack["me"] = mine
         return ack
@@ -316,5 +322,12 @@ command(
     ONLY_FACILITATOR,
     lambda db, w, actor, p, op: results.reveal(
         db, w, actor, shown=p.get("revealed"), chosen_view=p.get("view"), op_id=op
+    ),
+)
+command(
+    names.PARTICIPANT_NOTES_REMOVE,
+    ONLY_FACILITATOR,
+    lambda db, w, actor, p, op: erasure.remove_participant_notes(
+        db, w, actor, participant_id=p.get("participant_id"), op_id=op
     ),
 )

@@ -29,6 +29,7 @@ VOTE_REMOVE = "vote:remove"
 RISK_SCORE = "risk:score"
 PROXY_ADD = "proxy:add"
 RESULTS_REVEAL = "results:reveal"
+PARTICIPANT_NOTES_REMOVE = "participant:remove_notes"
 # Read-only requests: replay what a client missed (or a snapshot); suggestions.
 SYNC = "sync"
 CLUSTERS_SUGGEST = "clusters:suggest"
@@ -61,12 +62,15 @@ RISK_SCORED = "risk:scored"
 VOTES_PROGRESS = "votes:progress"
 PROXY_ADDED = "proxy:added"
 RESULTS_REVEALED = "results:revealed"
+PARTICIPANT_NOTES_REMOVED = "participant:notes_removed"
 # Sent instead of a fact the receiver may not see, so its seq still advances without a gap.
 SEQ_SKIPPED = "seq:skipped"
 
 # Signals: not facts (no seq of their own, not in the event log). With several processes, the
 # newest seq of the workshop, so a client that missed facts during a Redis outage notices it.
 SEQ_LATEST = "seq:latest"
+# The workshop was deleted (console or retention purge); the server disconnects right after.
+WORKSHOP_DELETED = "workshop:deleted"
 # Several facts for one audience room, sent as one message: [[name, payload], ...] in seq order.
 # Not a fact itself: each entry is one, received exactly as if it had come on its own.
 FACTS_BATCH = "facts"
@@ -98,6 +102,7 @@ COMMANDS = {
     "RISK_SCORE": RISK_SCORE,
     "PROXY_ADD": PROXY_ADD,
     "RESULTS_REVEAL": RESULTS_REVEAL,
+    "PARTICIPANT_NOTES_REMOVE": PARTICIPANT_NOTES_REMOVE,
     "SYNC": SYNC,
     "CLUSTERS_SUGGEST": CLUSTERS_SUGGEST,
     "NOTE_SIMILAR": NOTE_SIMILAR,
@@ -129,9 +134,10 @@ FACTS = {
     "VOTES_PROGRESS": VOTES_PROGRESS,
     "PROXY_ADDED": PROXY_ADDED,
     "RESULTS_REVEALED": RESULTS_REVEALED,
+    "PARTICIPANT_NOTES_REMOVED": PARTICIPANT_NOTES_REMOVED,
     "SEQ_SKIPPED": SEQ_SKIPPED,
 }
-SIGNALS = {"SEQ_LATEST": SEQ_LATEST}
+SIGNALS = {"SEQ_LATEST": SEQ_LATEST, "WORKSHOP_DELETED": WORKSHOP_DELETED}
 BATCHES = {"FACTS_BATCH": FACTS_BATCH}
 
 ALL = {**COMMANDS, **FACTS, **SIGNALS, **BATCHES}

@@ -47,6 +47,10 @@ def serve(app: Flask, host: str, port: int) -> None:
     """Run the gevent server (the process must be monkey-patched already)."""
     from gevent import pywsgi
 
+    from workshop.realtime import privacy
+
+    access_log = bool(app.config["WORKSHOP_ACCESS_LOG"])
+
     class Handler(pywsgi.WSGIHandler):  # type: ignore[misc]
         """Close the TCP connection when a websocket ends.
 
@@ -61,10 +65,20 @@ def serve(app: Flask, host: str, port: int) -> None:
             if upgrade:
                 self.close_connection = True
 
+        def log_request(self) -> None:
+            privacy.log_request(self, access_log)
+
     if app.config.get("WORKSHOP_MESSAGE_QUEUE"):
         from workshop.realtime import heartbeat
 
         socketio.start_background_task(heartbeat.run, app)
+    socketio.start_background_task(privacy.purge_forever, app)
     socketio.run(
-        app, host=host, port=port, log_output=False, use_reloader=False, handler_class=Handler
+        app,
+        host=host,
+        port=port,
+        log_output=False,
+        use_reloader=False,
+        handler_class=Handler,
+        **privacy.server_log_options(),
     )

@@ -7,15 +7,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import RadioField
+from wtforms import RadioField, StringField
 
-from workshop import links, plans, workshops
+from workshop import links, plans, retention, workshops
 from workshop.errors import NotFound
 from workshop.models import Facilitator, Workshop
 from workshop.paths import PLANS_DIR
@@ -150,6 +150,7 @@ def workshop(workshop_id: int) -> ResponseReturnValue:
         qr=qr_svg(join, title=_("Join code %(code)s", code=found.join_code)),
         kinds=found.settings.get("kinds", []),
         phases=found.settings.get("phases", {}),
+        retention_days=current_app.config["WORKSHOP_RETENTION_DAYS"],
         page_config=page_config(
             "facilitator",
             found.id,
@@ -160,3 +161,41 @@ def workshop(workshop_id: int) -> ResponseReturnValue:
             planned_minutes=found.settings.get("phases", {}),
         ),
     )
+
+
+class DeleteWorkshopForm(FlaskForm):  # type: ignore[misc]
+    """Deleting needs the join code or the title typed again, so it is never a slip."""
+
+    confirm = StringField(_l("Type the join code or the title to confirm"))
+
+
+def _confirmed(typed: str, workshop: Workshop) -> bool:
+    cleaned = " ".join(typed.split())
+    return bool(cleaned) and (
+        cleaned.upper() == workshop.join_code.upper()
+        or cleaned.casefold() == " ".join(workshop.title.split()).casefold()
+    )
+
+
+@bp.route("/workshops/<int:workshop_id>/delete", methods=["GET", "POST"])
+@facilitator_required
+def delete(workshop_id: int) -> ResponseReturnValue:
+    """Delete the workshop now, with every note, vote, participant and event in it."""
+    from workshop.realtime.deletion import notify_deleted
+
+    found = owned_workshop(workshop_id)
+    form = DeleteWorkshopForm()
+    mismatch = False
+    if form.validate_on_submit():
+        if _confirmed(form.confirm.data or "", found):
+            db = get_db()
+            removed = retention.delete_workshop(db, found)
+            db.commit()
+            notify_deleted(removed.workshop_id, removed.viewpoint_ids)
+            flash(_("Workshop “%(title)s” and all its data were deleted.", title=removed.title))
+            return redirect(url_for("console.index"))
+        mismatch = True
+    counts = retention.row_counts(get_db(), found.id)
+    return render_template(
+        "console/delete.html", workshop=found, form=form, mismatch=mismatch, counts=counts
+    ), (400 if mismatch else 200)

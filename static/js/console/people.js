@@ -95,8 +95,16 @@ export function createPeople(ctx) {
       timer = setTimeout(commit, MOVE_SETTLE_MS);
     });
     select.addEventListener("blur", () => timer && commit());
-    const li = h("li", { class: "person" }, avatar, name, label, select);
-    refs.set(li, { avatar, name, label, select, viewpoint: undefined, signature: "" });
+    // Erasure on request: everything this person wrote goes, for good (docs/privacy.md).
+    const erase = h("button", { type: "button", class: "icon-button icon-button--danger person__erase" }, icon("trash"));
+    erase.addEventListener("click", () => {
+      const person = (state.participants || []).find((x) => x.id === p.id) || p;
+      const display = nameOf(person);
+      if (!window.confirm(format(strings.remove_notes_confirm, { name: display }))) return;
+      ctx.send(names.PARTICIPANT_NOTES_REMOVE, { participant_id: p.id });
+    });
+    const li = h("li", { class: "person" }, avatar, name, label, select, erase);
+    refs.set(li, { avatar, name, label, select, erase, viewpoint: undefined, signature: "" });
     return li;
   }
 
@@ -111,6 +119,9 @@ export function createPeople(ctx) {
     li.classList.toggle("is-anonymous", !p.display_name);
     r.avatar.replaceChildren(p.display_name ? document.createTextNode(initials(p.display_name)) : icon("user"));
     setText(r.label, format(strings.move_label, { name: display }));
+    const eraseLabel = format(strings.remove_notes, { name: display });
+    setAttr(r.erase, "aria-label", eraseLabel);
+    setAttr(r.erase, "title", eraseLabel);
     const vp = (state.viewpoints || []).find((v) => v.id === p.viewpoint_id);
     if (vp) li.style.setProperty("--vp", vp.colour);
     else li.style.removeProperty("--vp");
