@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test test-postgres lint typecheck pytest i18n i18n-extract i18n-compile clean help vendor
+.PHONY: run test test-postgres lint audit typecheck pytest i18n i18n-extract i18n-compile clean help vendor
 
 help:
 	@echo "make run    — install, migrate, create the demo workshop, serve on http://127.0.0.1:5000"
@@ -33,13 +33,17 @@ lint: $(DEV_STAMP)
 	$(BIN)/ruff check workshop tests tools
 	$(BIN)/ruff format --check workshop tests tools
 
+# Known-vulnerable dependencies fail the run (tools/audit.py says when the service is unreachable).
+audit: $(DEV_STAMP)
+	$(BIN)/python tools/audit.py
+
 typecheck: $(DEV_STAMP)
 	$(BIN)/mypy
 
 pytest: $(DEV_STAMP)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test: lint typecheck pytest
+test: lint audit typecheck pytest
 
 # The whole suite again on the PostgreSQL server (CI runs this too): the unit and integration
 # tests on one scratch database, each browser test module's server on a new database of its own.
