@@ -9,9 +9,10 @@ from typing import Any
 
 from flask import Flask
 from flask_compress import Compress
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from workshop import config as config_module
-from workshop import static_files
+from workshop import origins, static_files
 from workshop.paths import STATIC_DIR, TEMPLATES_DIR
 
 
@@ -28,6 +29,8 @@ def build_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         static_url_path=static.url_path,
     )
     app.config.update({f"WORKSHOP_{key}": value for key, value in settings.items()})
+    # The only origins whose pages may open a socket (and the CSP's websocket source).
+    app.config["WORKSHOP_ORIGINS"] = origins.allowed_origins(settings)
     app.config.update(
         SECRET_KEY=config_module.secret_key(settings["INSTANCE_PATH"], settings["SECRET_KEY"]),
         SESSION_COOKIE_HTTPONLY=True,
@@ -53,4 +56,10 @@ def build_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     # the phone's board page shrinks from 14 KB to 4 KB, which keeps the first visit small.
     app.config.update(COMPRESS_ALGORITHM=["br", "gzip"], COMPRESS_BR_LEVEL=5, COMPRESS_MIN_SIZE=500)
     Compress(app)
+    hops = int(settings["TRUST_PROXY"])
+    if hops > 0:
+        # Outermost, so every layer (static files, Socket.IO, the views) sees the client's
+        # address and scheme. Host and X-Forwarded-Host are never trusted: links come from
+        # WORKSHOP_PUBLIC_URL and socket origins from an explicit list.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     return app

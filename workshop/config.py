@@ -40,6 +40,28 @@ SETTINGS: dict[str, tuple[Any, str]] = {
         "facts for one screen group committed within this many milliseconds go out as one "
         "message (a vote storm); 0 sends every fact on its own at once",
     ),
+    "ALLOWED_ORIGINS": (
+        "",
+        "further origins (scheme://host[:port], comma-separated) whose pages may open a socket, "
+        "besides the public URL and this machine's own addresses",
+    ),
+    "TRUST_PROXY": (
+        0,
+        "how many reverse proxies in front set X-Forwarded-For and X-Forwarded-Proto; 0 trusts "
+        "no forwarded header",
+    ),
+    "COMMAND_BURST": (30, "realtime commands one participant may send at once before throttling"),
+    "COMMANDS_PER_SECOND": (
+        3,
+        "sustained realtime commands per participant per second (the facilitator gets ten times "
+        "both)",
+    ),
+    "JOINS_PER_MINUTE": (
+        600,
+        "phones one network address may join per minute (a room often shares one address)",
+    ),
+    "WRONG_CODES_PER_MINUTE": (30, "unknown join codes one network address may try per minute"),
+    "LOGINS_PER_MINUTE": (10, "facilitator login attempts per network address per minute"),
     "LOG_LEVEL": ("INFO", "Python logging level of the server"),
     "ACCESS_LOG": (
         False,

@@ -27,6 +27,8 @@ from typing import Any
 from whitenoise import WhiteNoise
 from whitenoise.compress import Compressor
 
+from workshop.security_headers import STATIC_HEADERS
+
 VERSION_LENGTH = 12
 # Old versions stay a while for a process of the previous release that still serves them.
 KEEP_OLD_VERSIONS_S = 7 * 24 * 3600
@@ -123,7 +125,9 @@ def wrap(wsgi_app: Callable[..., Any], build: StaticBuild) -> WhiteNoise:
             headers["ETag"] = build.etags[name]
         if not url.startswith(versioned):
             headers["Cache-Control"] = "no-cache"
-        headers["X-Content-Type-Options"] = "nosniff"
+        # Flask's after_request never sees these responses: their (shorter) policy is set here.
+        for header, value in STATIC_HEADERS.items():
+            headers[header] = value
         # wsgiref quotes the charset (charset="utf-8"); valid, but unlike every other response.
         headers["Content-Type"] = headers["Content-Type"].replace('"utf-8"', "utf-8")
 

@@ -46,6 +46,9 @@ def init_app(app: Flask) -> None:
     app.config["BABEL_DEFAULT_LOCALE"] = app.config["WORKSHOP_DEFAULT_LANGUAGE"]
     babel.init_app(app, locale_selector=select_language)
     csrf.init_app(app)
+    from workshop.views import guard
+
+    guard.init_app(app)
 
     from workshop.views import register_blueprints
 
@@ -136,9 +139,20 @@ def _remember_language(response: Any) -> Any:
     asked = request.args.get("lang")
     if asked in LANGUAGES:
         response.set_cookie(
-            LANGUAGE_COOKIE, asked, max_age=365 * 24 * 3600, samesite="Lax", httponly=True
+            LANGUAGE_COOKIE,
+            asked,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            httponly=True,
+            secure=_cookie_secure(),
         )
     return response
+
+
+def _cookie_secure() -> bool:
+    from workshop.views.guard import cookie_secure
+
+    return cookie_secure()
 
 
 def use_workshop_language(language: str) -> None:

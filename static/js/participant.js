@@ -7,6 +7,10 @@ const T = JSON.parse(document.getElementById("denktank-strings").textContent);
 const N = config.names;
 const $ = (id) => document.getElementById(id);
 const fmt = (text, params) => String(text).replace(/%\((\w+)\)s/g, (_, key) => String(params[key] ?? ""));
+// Server-rendered colours (the CSP allows no style attributes; the CSSOM is fine).
+for (const node of document.querySelectorAll("[data-vp-colour]")) {
+  if (/^#[0-9a-fA-F]{6}$/.test(node.dataset.vpColour)) node.style.setProperty("--vp", node.dataset.vpColour);
+}
 
 const POSTING_PHASES = new Set(["brainstorm", "share"]);
 const SCREEN_PHASES = new Set(["cluster", "vote", "results"]);

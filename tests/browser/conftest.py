@@ -10,7 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Playwright, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Playwright,
+    sync_playwright,
+)
 
 from tests.conftest import BACKEND, IN_CI
 from tests.support.postgres import new_database
@@ -71,12 +78,60 @@ def playwright() -> Iterator[Playwright]:
         yield driver
 
 
+# Every page reports what the CSP refused; Chromium also logs it as a console error.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error("CSP violation: " + event.violatedDirective + " blocked " + event.blockedURI +
+    " at " + event.sourceFile + ":" + event.lineNumber);
+});
+"""
+CSP_VIOLATIONS: list[str] = []
+
+
+def _watch_csp(context: BrowserContext) -> BrowserContext:
+    context.add_init_script(script=CSP_LISTENER)
+
+    def on_console(message: ConsoleMessage) -> None:
+        text = message.text
+        if message.type == "error" and (
+            text.startswith("CSP violation") or "Content Security Policy" in text
+        ):
+            CSP_VIOLATIONS.append(f"{message.page.url if message.page else '?'}: {text}")
+
+    context.on("console", on_console)
+    return context
+
+
 @pytest.fixture(scope="session")
 def browser(playwright: Playwright, chromium_path: str) -> Iterator[Browser]:
-    """One headless Chromium for the whole run."""
+    """One headless Chromium for the whole run; every context it opens watches for CSP errors."""
     instance = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+    new_context = instance.new_context
+
+    def watched_context(**kwargs: Any) -> BrowserContext:
+        return _watch_csp(new_context(**kwargs))
+
+    def watched_page(**kwargs: Any) -> Page:
+        # Like Browser.new_page: a context of its own, closed with the page.
+        context = watched_context(**kwargs)
+        page = context.new_page()
+        page.on("close", lambda _page: context.close())
+        return page
+
+    instance.new_context = watched_context  # type: ignore[method-assign]
+    instance.new_page = watched_page  # type: ignore[method-assign]
     yield instance
     instance.close()
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations() -> Iterator[None]:
+    """Any browser test fails when a page broke the content security policy."""
+    CSP_VIOLATIONS.clear()
+    yield
+    found = list(CSP_VIOLATIONS)
+    CSP_VIOLATIONS.clear()
+    assert not found, "Content Security Policy violations:\n" + "\n".join(found)
 
 
 @pytest.fixture(scope="module")

@@ -27,6 +27,7 @@ from workshop.models import Event, Participant, Workshop
 from workshop.realtime import (
     names,
     requests,  # noqa: F401  (registers the read-only requests)
+    throttle,
 )
 from workshop.realtime.broadcast import Delivery, broadcast
 from workshop.realtime.connections import (
@@ -67,6 +68,9 @@ def command(
             op_id = validate.op_id(payload.get("op_id"))
         except DomainError as error:
             return error.as_dict(_)
+        throttled = throttle.refusal(connection)
+        if throttled is not None:
+            return throttled
         db = writer_db()
         try:
             workshop = db.get(Workshop, connection.workshop_id)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
 from flask import Flask
 from flask_socketio import SocketIO
 
 socketio = SocketIO()
+log = logging.getLogger(__name__)
 
 
 def init_app(app: Flask, async_mode: str) -> None:
@@ -23,24 +27,33 @@ def init_app(app: Flask, async_mode: str) -> None:
         client_manager=client_manager(
             app.config.get("WORKSHOP_MESSAGE_QUEUE"), app.config["WORKSHOP_MESSAGE_QUEUE_CHANNEL"]
         ),
-        # Only pages served from our own public URL (or this machine's loopback) may open a socket.
-        cors_allowed_origins=allowed_origins(app),
+        # Only pages from the public URL, WORKSHOP_ALLOWED_ORIGINS or this machine's own
+        # addresses may open a socket; never derived from Host or X-Forwarded-Host (origins.py).
+        cors_allowed_origins=list(app.config["WORKSHOP_ORIGINS"]),
         max_http_buffer_size=16 * 1024,
         ping_interval=10,
         ping_timeout=20,
     )
+    _drop_malformed_packets()
 
 
-def allowed_origins(app: Flask) -> list[str]:
-    """The public URL plus the loopback names of the same port."""
-    public = app.config["WORKSHOP_PUBLIC_URL"]
-    port = app.config["WORKSHOP_PORT"]
-    origins = [public]
-    for host in ("127.0.0.1", "localhost"):
-        origin = f"http://{host}:{port}"
-        if origin not in origins:
-            origins.append(origin)
-    return origins
+def _drop_malformed_packets() -> None:
+    """Ignore packets python-socketio cannot parse or dispatch, with one short log line.
+
+    Engine.IO would survive them too, but logs a traceback for each: a script could fill the
+    disk. Event handlers run as background tasks, so errors in our own code never land here.
+    """
+    eio = socketio.server.eio
+    dispatch = eio.handlers["message"]
+
+    def tolerant(eio_sid: str, data: Any) -> Any:
+        try:
+            return dispatch(eio_sid, data)
+        except (ValueError, TypeError, KeyError, IndexError) as error:
+            log.info("dropped a malformed Socket.IO packet: %s", type(error).__name__)
+            return None
+
+    eio.on("message", tolerant)
 
 
 def serve(app: Flask, host: str, port: int) -> None:
@@ -64,6 +77,16 @@ def serve(app: Flask, host: str, port: int) -> None:
             super().handle_one_response()
             if upgrade:
                 self.close_connection = True
+
+        def handle_error(self, kind: type[BaseException], value: BaseException, tb: Any) -> None:
+            # A websocket frame Engine.IO cannot parse (an empty one, say) ends that socket with
+            # a ValueError: client input, so one line instead of a traceback per hostile frame.
+            upgrade = self.environ.get("HTTP_UPGRADE", "").lower() == "websocket"
+            if upgrade and issubclass(kind, ValueError):
+                log.info("closed a websocket after a malformed frame: %s", value)
+                self.close_connection = True
+                return
+            super().handle_error(kind, value, tb)
 
         def log_request(self) -> None:
             privacy.log_request(self, access_log)

@@ -14,6 +14,7 @@ from wtforms.validators import DataRequired, Length
 
 from workshop import facilitators
 from workshop.errors import LoginLinkInvalid
+from workshop.views import guard
 from workshop.web import current_facilitator, get_db, log_in, log_out
 
 bp = Blueprint("auth", __name__)
@@ -42,6 +43,8 @@ def login() -> ResponseReturnValue:
     """Show and handle the login form."""
     if current_facilitator() is not None and request.method == "GET":
         return redirect(safe_next(request.args.get("next")))
+    if request.method == "POST":
+        guard.spend(guard.LOGINS)
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         db = get_db()
@@ -58,6 +61,7 @@ def login() -> ResponseReturnValue:
 @bp.get("/login/<token>")
 def login_link(token: str) -> ResponseReturnValue:
     """Swap a one-time login link for a cookie session."""
+    guard.spend(guard.LOGINS)
     db = get_db()
     try:
         facilitator = facilitators.redeem_login_token(db, token)

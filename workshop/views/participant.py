@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from workshop import participants, workshops
 from workshop.errors import DomainError
 from workshop.models import Participant, Workshop
+from workshop.views import guard
 from workshop.web import (
     get_db,
     page_config,
@@ -25,6 +26,7 @@ def _workshop(code: str) -> Workshop | None:
 
 
 def _not_found(code: str) -> ResponseReturnValue:
+    guard.spend(guard.WRONG_CODES)
     error = _("No open workshop has the code %(code)s. Check the code on the screen.", code=code)
     return render_template("home/index.html", code=code, error=error), 404
 
@@ -59,6 +61,7 @@ def _closed_but_mine(code: str) -> Workshop | None:
 @bp.get("/j/<code>")
 def join(code: str) -> ResponseReturnValue:
     """The join link from the QR code: the join form, or the board when already joined."""
+    guard.require(guard.WRONG_CODES)
     workshop = _workshop(code) or _closed_but_mine(code)
     if workshop is None:
         return _not_found(code)
@@ -92,12 +95,15 @@ def join(code: str) -> ResponseReturnValue:
 @bp.post("/j/<code>")
 def join_submit(code: str) -> ResponseReturnValue:
     """Create the participant and give the phone its secret cookie."""
+    guard.require(guard.WRONG_CODES)
     workshop = _workshop(code)
     if workshop is None:
         return _not_found(code)
     use_workshop_language(workshop.language)
     if _me(workshop) is not None:
         return redirect(url_for("participant.join", code=workshop.join_code))
+    # A whole room may share one address (venue wifi): generous, but a script cannot flood.
+    guard.spend(guard.JOINS)
     name = request.form.get("display_name", "")
     db = get_db()
     try:
@@ -118,7 +124,7 @@ def join_submit(code: str) -> ResponseReturnValue:
         max_age=COOKIE_MAX_AGE,
         httponly=True,
         samesite="Lax",
-        secure=request.is_secure,
+        secure=guard.cookie_secure(),
         path="/",
     )
     return response
