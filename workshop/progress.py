@@ -17,7 +17,6 @@ def progress(db: Session, workshop: Workshop) -> dict[str, Any]:
     Proxies are left out, so "8 of 12" counts the phones in the room. Done means every dot used
     (dots and both: rating is optional there) or every item rated (risk).
     """
-    rules = settings(workshop)
     people = db.execute(
         select(Participant.id, Participant.viewpoint_id).where(
             Participant.workshop_id == workshop.id, Participant.is_proxy.is_(False)
@@ -37,24 +36,24 @@ def progress(db: Session, workshop: Workshop) -> dict[str, Any]:
             .group_by(RiskScore.participant_id)
         ).all()
     )
-    item_count = _item_count(db, workshop) if rules["mode"] == "risk" else 0
+    item_count = _item_count(db, workshop) if settings(workshop)["mode"] == "risk" else 0
     voted: dict[str, int] = {}
     done: dict[str, int] = {}
     total: dict[str, int] = {}
     for participant_id, viewpoint_id in people:
         key = str(viewpoint_id) if viewpoint_id is not None else "none"
         total[key] = total.get(key, 0) + 1
-        used = int(dots.get(participant_id) or 0)
-        ratings = int(rated.get(participant_id) or 0)
-        if used == 0 and ratings == 0:
-            continue
-        voted[key] = voted.get(key, 0) + 1
-        if rules["mode"] == "risk":
-            finished = item_count > 0 and ratings >= item_count
-        else:
-            finished = used >= rules["budget"]
-        if finished:
-            done[key] = done.get(key, 0) + 1
+        has_voted, is_done = _standing(
+            workshop,
+            int(dots.get(participant_id) or 0),
+            int(rated.get(participant_id) or 0),
+            item_count,
+        )
+        voted[key] = voted.get(key, 0) + has_voted
+        done[key] = done.get(key, 0) + is_done
+    # A viewpoint where nobody voted stays out: a missing key, not a zero.
+    voted = {key: n for key, n in voted.items() if n}
+    done = {key: n for key, n in done.items() if n}
     return {"voted": voted, "done": done, "total": total}
 
 
@@ -73,7 +72,7 @@ def _item_count(db: Session, workshop: Workshop) -> int:
 
 
 def _standing(workshop: Workshop, dots: int, ratings: int, items: int) -> tuple[int, int]:
-    """(voted, done) for one participant, as 0 or 1, by the rules of ``progress``."""
+    """(voted, done) for one participant, as 0 or 1: the one rule for the count and its changes."""
     if dots == 0 and ratings == 0:
         return 0, 0
     if settings(workshop)["mode"] == "risk":

@@ -129,16 +129,16 @@ export function createBallot(ctx, model, root) {
     const c = refs.get(li);
     c.item = item;
     setText(c.title, item.title);
-    const sig = JSON.stringify([item.viewpoints, item.noteCount, item.type]);
+    const sig = JSON.stringify([item.vps.map((vp) => vp.id), item.notes.length, item.type]);
     if (c.meta.dataset.sig !== sig) {
       c.meta.dataset.sig = sig;
       c.meta.replaceChildren(
-        ...item.viewpoints.map((id) => {
+        ...item.vps.map(({ id }) => {
           const i = vpIndex.get(id);
           const vp = viewpoints[i];
           return h("span", { class: "pitem__vp", title: vp ? vp.name : "" }, vpBadge(vp, i ?? 0), h("span", { class: "visually-hidden", text: vp ? vp.name : "" }));
         }),
-        h("span", { text: item.type === "cluster" ? plural(strings, "vt_notes", item.noteCount) : strings.vt_single_note }),
+        h("span", { text: item.type === "cluster" ? plural(strings, "vt_notes", item.notes.length) : strings.vt_single_note }),
       );
     }
     const { dots, rating } = shown(item);

@@ -96,37 +96,3 @@ export function createVotingModel(names) {
     get proxies() { return proxies; },
   };
 }
-
-/**
- * The votable items, as the server counts them: clusters that hold at least one visible note (in
- * board order), then visible notes outside any cluster (oldest first).
- */
-export function votableItems(state, untitled) {
-  const notes = (state.notes || []).filter((n) => !n.hidden);
-  const byCluster = new Map();
-  for (const note of notes) {
-    if (!note.cluster_id) continue;
-    if (!byCluster.has(note.cluster_id)) byCluster.set(note.cluster_id, []);
-    byCluster.get(note.cluster_id).push(note);
-  }
-  const items = [];
-  const clusters = [...(state.clusters || [])].sort((a, b) => (a.position ?? 0) - (b.position ?? 0));
-  for (const cluster of clusters) {
-    const members = byCluster.get(cluster.id);
-    if (!members || !members.length) continue;
-    items.push({
-      type: "cluster",
-      id: cluster.id,
-      title: (cluster.title || "").trim() || untitled,
-      viewpoints: [...new Set(members.map((n) => n.viewpoint_id))],
-      noteCount: members.length,
-    });
-  }
-  const known = new Set(clusters.map((c) => c.id));
-  for (const note of notes) {
-    if (note.cluster_id && known.has(note.cluster_id)) continue;
-    if (note.cluster_id) continue;
-    items.push({ type: "note", id: note.id, title: note.text || "", viewpoints: [note.viewpoint_id], noteCount: 1 });
-  }
-  return items;
-}

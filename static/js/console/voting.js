@@ -4,7 +4,8 @@
 // preview drawn by the shared results renderers, and voting by proxy (proxy.js).
 
 import { confirmDialog, format, hydrateIcons, setAttr, setText } from "./dom.js";
-import { createVotingModel, votableItems } from "./voting-model.js";
+import { votableItems } from "../votable.js";
+import { createVotingModel } from "./voting-model.js";
 import { createProgress } from "./voting-progress.js";
 import { createTally } from "./voting-tally.js";
 import { createProxies } from "./proxy.js";

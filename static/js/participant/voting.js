@@ -7,7 +7,8 @@
 // budget in view. Once voting closes, the items are read-only, and once the facilitator reveals
 // the results the phone shows the ranking with its own dots marked.
 
-import { dotsOf, votableItems } from "./ballot.js";
+import { votableItems } from "../votable.js";
+import { dotsOf } from "./ballot.js";
 import { buildRating, ratingsOf } from "./rating.js";
 import { renderRanking } from "./ranking.js";
 
@@ -189,7 +190,7 @@ export function createPhoneVoting(root, { rt, N, T, kindLabel }) {
     const phase = state.workshop.phase;
     const open = phase === "vote";
     const pending = rt.pending || [];
-    const items = votableItems(state, T);
+    const items = votableItems(state, T.untitled);
     const dots = dotsOf(state, pending, N, cap);
     const ratings = ratingsOf(state, pending, N);
     const keys = new Set(items.map((i) => i.key));
