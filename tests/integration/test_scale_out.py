@@ -160,6 +160,11 @@ def test_notes_cross_between_processes_gap_free(tmp_path: Path, pg_url: str) -> 
     a, b = start_pair(tmp_path, pg_url, REDIS_URL)
     room = Room(a, b)
     try:
+        # A process subscribes to Redis once its first client connected; facts published before
+        # the other process listens reach its clients only by sync, so wait for both to listen.
+        room.console.wait_for(
+            lambda _c: health(a)["message_queue"] == health(b)["message_queue"] == "ok", 10
+        )
         start = room.console.seq
         # Both phones post at once, each through its own process.
         threads = [
