@@ -36,8 +36,14 @@ export function createBallot(ctx, model, root) {
         rating = p.likelihood == null && p.impact == null ? null : { likelihood: p.likelihood, impact: p.impact };
       }
     }
-    const draft = drafts.get(`${proxy.id}|${item.type}|${item.id}`);
-    if (draft) rating = { ...(rating || {}), ...draft };
+    const k = `${proxy.id}|${item.type}|${item.id}`;
+    const draft = drafts.get(k);
+    const stored = model.ratingOf(proxy.id, item.type, item.id);
+    if (draft && stored && stored.likelihood === draft.likelihood && stored.impact === draft.impact) {
+      drafts.delete(k); // confirmed by the server
+    } else if (draft) {
+      rating = { ...(rating || {}), ...draft };
+    }
     return { dots, rating };
   }
 
@@ -68,13 +74,19 @@ export function createBallot(ctx, model, root) {
     const k = `${proxy.id}|${item.type}|${item.id}`;
     const current = shown(item).rating || {};
     const next = { likelihood: current.likelihood ?? null, impact: current.impact ?? null, [axis]: value };
+    drafts.set(k, next);
     if (next.likelihood == null || next.impact == null) {
-      drafts.set(k, next);
       ctx.rerender();
       return;
     }
-    drafts.delete(k);
-    ctx.send(names.RISK_SCORE, { target_type: item.type, target_id: item.id, participant_id: proxy.id, ...next });
+    // The choice stays on screen until the risk:scored fact confirms it (shown() then drops the
+    // draft): the ack can arrive before the fact, and a render in between would uncheck it.
+    ctx.send(names.RISK_SCORE, { target_type: item.type, target_id: item.id, participant_id: proxy.id, ...next }).then((ack) => {
+      if (ack && ack.ok === false && drafts.get(k) === next) {
+        drafts.delete(k);
+        ctx.rerender();
+      }
+    });
   }
 
   function clearRating(item) {
