@@ -62,4 +62,7 @@ def build_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         # address and scheme. Host and X-Forwarded-Host are never trusted: links come from
         # WORKSHOP_PUBLIC_URL and socket origins from an explicit list.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+    from workshop.views import access
+
+    access.verify(app)  # no endpoint serves before someone declared who may use it
     return app

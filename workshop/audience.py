@@ -121,6 +121,9 @@ def fact_for(
     if name in (names.VOTE_CHANGED, names.RISK_SCORED):
         # Tallies stay with the facilitator until revealed; the room sees only progress.
         return names.VOTES_PROGRESS, {"seq": seq, "progress_delta": payload["progress_delta"]}
+    if name == names.PARTICIPANT_NOTES_REMOVED and payload.get("progress"):
+        # Dots and ratings on the removed notes went: the room sees only the new progress.
+        return names.VOTES_PROGRESS, {"seq": seq, "progress": payload["progress"]}
     if name in (names.PROXY_ADDED, names.PARTICIPANT_NOTES_REMOVED):
         return names.SEQ_SKIPPED, {"seq": seq}
     return name, payload

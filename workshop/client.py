@@ -10,27 +10,37 @@
 It speaks exactly what the browser speaks: the join form over HTTP (with its CSRF token and the
 participant cookie), then Socket.IO over a websocket with the same ``auth`` and event names,
 ``sync`` on every (re)connect, facts (alone or batched in ``facts``) applied in seq order with
-gap detection, and commands retried with the same op id until acknowledged.
+gap detection, and an outbox: a command stays in ``outbox`` until its ack arrives and is sent
+again with the same op id after a timeout or a reconnect (docs/protocol.md, guarantee 6).
 """
 
 from __future__ import annotations
 
-import http.cookiejar
 import re
 import socket
 import threading
 import time
 import urllib.parse
-import urllib.request
 import uuid
 from collections.abc import Callable
 from typing import Any
 
 import socketio
 
+from workshop.client_commands import SEND_TIMEOUT_S, Commands, new_op_id
+from workshop.client_http import HttpSession
+from workshop.client_state import apply_board_fact, apply_room_fact
 from workshop.realtime import names
 
-SEND_TIMEOUT_S = 8.0
+__all__ = [
+    "SEND_TIMEOUT_S",
+    "HttpSession",
+    "WorkshopClient",
+    "apply_board_fact",
+    "new_note_id",
+    "new_op_id",
+]
+
 # How long a client that learns of a newer seq waits for the facts still on their way.
 GAP_WAIT_S = 0.5
 
@@ -40,87 +50,10 @@ def new_note_id() -> str:
     return str(uuid.uuid4())
 
 
-def new_op_id() -> str:
-    """A fresh operation id."""
-    return uuid.uuid4().hex
-
-
 _FACT_NAMES = frozenset(names.FACTS.values())
-_NOTE_UPSERTS = {names.NOTE_ADDED, names.NOTE_EDITED, names.NOTE_HIDDEN, names.NOTE_RESTORED}
 
 
-def apply_board_fact(
-    notes: dict[str, dict[str, Any]],
-    clusters: dict[str, dict[str, Any]],
-    name: str,
-    payload: dict[str, Any],
-) -> None:
-    """Apply a note or cluster fact to notes and clusters by id (as the browser's reducer does)."""
-    if name in _NOTE_UPSERTS:
-        notes[payload["note"]["id"]] = payload["note"]
-    elif name == names.NOTE_DELETED:
-        notes.pop(payload["note_id"], None)
-    elif name == names.NOTE_ENDORSED and payload["note_id"] in notes:
-        notes[payload["note_id"]] = {
-            **notes[payload["note_id"]],
-            "endorsements": payload["endorsements"],
-        }
-    elif name in {names.CLUSTER_CREATED, names.CLUSTER_RENAMED}:
-        clusters[payload["cluster"]["id"]] = payload["cluster"]
-    elif name == names.CLUSTER_MERGED:
-        clusters.pop(payload["source_id"], None)
-    elif name == names.CLUSTER_DISSOLVED:
-        clusters.pop(payload["cluster_id"], None)
-    elif name == names.CLUSTERS_REORDERED:
-        for cluster_id, position in payload["positions"].items():
-            if cluster_id in clusters:
-                clusters[cluster_id] = {**clusters[cluster_id], "position": position}
-    for move in payload.get("moves", []):
-        if move["note_id"] in notes:
-            notes[move["note_id"]] = {
-                **notes[move["note_id"]],
-                "cluster_id": move["cluster_id"],
-                "position": move["position"],
-            }
-
-
-class HttpSession:
-    """Cookies and CSRF tokens over plain urllib (no extra dependency)."""
-
-    def __init__(self, base_url: str) -> None:
-        self.base_url = base_url.rstrip("/")
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
-
-    def get(self, path: str) -> tuple[int, str, str]:
-        """GET; returns status, final URL and body."""
-        with self.opener.open(self._url(path), timeout=15) as response:
-            return response.status, response.geturl(), response.read().decode()
-
-    def post_form(self, path: str, fields: dict[str, str]) -> tuple[int, str, str]:
-        """POST a form, with the CSRF token of the page at the same path."""
-        _status, _url, page = self.get(path)
-        match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
-        data = dict(fields)
-        if match:
-            data["csrf_token"] = match.group(1)
-        body = urllib.parse.urlencode(data).encode()
-        request = urllib.request.Request(self._url(path), data=body, method="POST")
-        try:
-            with self.opener.open(request, timeout=15) as response:
-                return response.status, response.geturl(), response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, path, error.read().decode()
-
-    def cookie_header(self) -> str:
-        """The Cookie header a browser would send to this site."""
-        return "; ".join(f"{cookie.name}={cookie.value}" for cookie in self.jar)
-
-    def _url(self, path: str) -> str:
-        return path if path.startswith("http") else self.base_url + path
-
-
-class WorkshopClient:
+class WorkshopClient(Commands):
     """One connected screen: a phone, a projector or the facilitator's console."""
 
     def __init__(
@@ -151,17 +84,32 @@ class WorkshopClient:
         self.on_receive = on_receive
         self.keep_facts = keep_facts
         self.seq = 0
+        # The snapshot's shape, kept current by the facts (phase, counts, voting progress, me);
+        # notes and clusters live by id in their own dicts.
         self.snapshot: dict[str, Any] = {}
         self.notes: dict[str, dict[str, Any]] = {}
         self.clusters: dict[str, dict[str, Any]] = {}
         self.facts: list[tuple[str, dict[str, Any]]] = []
+        # ("snapshot" | "fact", seq) in the order applied (with keep_facts): gap-free per run.
+        self.history: list[tuple[str, int]] = []
+        # Commands sent but not acknowledged yet, by op id: (name, body).
+        self.outbox: dict[str, tuple[str, dict[str, Any]]] = {}
         self.sync_count = 0
+        self.disconnects = 0
         # Batches (``facts`` messages) received, and the most facts one of them held.
         self.batches = 0
         self.largest_batch = 0
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
-        self._syncing = False
+        self._connected = False
+        self._ready = False  # connected and synced since: commands may go out
+        self._closed = False
+        self._generation = 0  # one more on every disconnect: wakes whoever waits for an ack
+        self._syncing = False  # facts are buffered until the sync in flight is applied
+        self._sync_running = False
+        self._sync_again = False
+        self._reset_wanted = False
+        self._me_seq = 0
         self._buffer: list[tuple[str, dict[str, Any]]] = []
         self.sio = socketio.Client(
             reconnection=True,
@@ -176,6 +124,7 @@ class WorkshopClient:
             },
         )
         self.sio.on("connect", self._on_connect)
+        self.sio.on("disconnect", self._on_disconnect)
         for fact in names.FACTS.values():
             self.sio.on(fact, self._fact_handler(fact))
         self.sio.on(names.FACTS_BATCH, self._on_batch)
@@ -241,36 +190,109 @@ class WorkshopClient:
         return self
 
     def close(self) -> None:
-        """Disconnect (no reconnection)."""
+        """Disconnect (no reconnection); commands still waiting give up."""
+        with self._changed:
+            self._closed = True
+            self._changed.notify_all()
         self.sio.disconnect()
 
-    def _on_connect(self) -> None:
-        # call() cannot run inside a handler (it would wait on its own reader): sync aside.
-        self.sio.start_background_task(self.sync)
+    @property
+    def settled(self) -> bool:
+        """Connected, synced, and no sync in flight: what this client shows is complete."""
+        with self._lock:
+            return self._ready and not self._syncing
 
-    def sync(self) -> None:
-        """Ask for what was missed since the last applied seq (or a snapshot)."""
+    def _on_connect(self) -> None:
+        with self._changed:
+            self._connected = True
+            self._ready = False
+            # Facts may arrive before the sync answers: they wait in the buffer.
+            self._request_sync()
+
+    def _on_disconnect(self, *_reason: Any) -> None:
+        with self._changed:
+            self._connected = False
+            self._ready = False
+            self._generation += 1
+            self.disconnects += 1
+            self._changed.notify_all()
+
+    def sync(self, timeout: float = SEND_TIMEOUT_S) -> None:
+        """Ask for what was missed since the last applied seq (or a snapshot), and wait for it."""
+        before = self.sync_count
         with self._lock:
-            self._syncing = True
-            last = self.seq
-        try:
-            reply = self.sio.call(names.SYNC, {"last_seq": last}, timeout=SEND_TIMEOUT_S)
-        except Exception:  # noqa: BLE001 - disconnected mid-call: the next connect syncs again
-            with self._lock:
-                self._syncing = False
+            self._request_sync()
+        self.wait_for(lambda c: c.sync_count > before, timeout)
+
+    def seq_reset_and_sync(self) -> None:
+        """Drop local state and take a fresh snapshot (what to see has changed)."""
+        with self._lock:
+            self._request_sync(reset=True)
+
+    def _request_sync(self, reset: bool = False) -> None:
+        # Lock held. One sync at a time; a request during one makes it run once more.
+        if reset:
+            self._reset_wanted = True
+        self._syncing = True
+        if self._sync_running:
+            self._sync_again = True
             return
+        self._sync_running = True
+        self.sio.start_background_task(self._sync_loop)
+
+    def _sync_loop(self) -> None:
+        while True:
+            done = self._sync_once()
+            with self._changed:
+                again = self._sync_again or (not done and self._connected and not self._closed)
+                self._sync_again = False
+                if not again or not self._connected:
+                    # Disconnected: the next connect asks again; facts keep being buffered.
+                    self._sync_running = False
+                    self._changed.notify_all()
+                    return
+            if not done:
+                time.sleep(GAP_WAIT_S)
+
+    def _sync_once(self) -> bool:
+        """One sync round trip, applied; False when it got no answer."""
         with self._lock:
+            self._sync_again = False
+            reset, self._reset_wanted = self._reset_wanted, False
+            last = 0 if reset else self.seq
+        try:
+            reply = self._call(names.SYNC, {"last_seq": last}, SEND_TIMEOUT_S, need_ready=False)
+        except (TimeoutError, ConnectionError):
+            with self._lock:
+                self._reset_wanted = self._reset_wanted or reset
+            return False
+        with self._changed:
+            if not isinstance(reply, dict) or not reply.get("ok"):
+                # Refused (the workshop is gone, the participant removed): nothing to apply;
+                # commands may still go out and hear why.
+                self._syncing = False
+                self.sync_count += 1
+                self._ready = self._connected
+                self._changed.notify_all()
+                return True
             if reply.get("mode") == "snapshot":
                 self._apply_snapshot(reply["snapshot"])
             else:
                 for name, payload in reply.get("events", []):
                     self._apply(name, payload)
+                    if self._reset_wanted:
+                        break  # what this client may see changed: a snapshot follows
+            if self._reset_wanted or self._sync_again:
+                self._sync_again = True
+                return True
             buffered, self._buffer = self._buffer, []
             self._syncing = False
             for name, payload in sorted(buffered, key=lambda item: int(item[1]["seq"])):
                 self._receive(name, payload)
             self.sync_count += 1
+            self._ready = self._connected
             self._changed.notify_all()
+        return True
 
     # --- facts --------------------------------------------------------------------------
     def _fact_handler(self, name: str) -> Callable[[dict[str, Any]], None]:
@@ -315,11 +337,11 @@ class WorkshopClient:
     def _catch_up(self, target: int) -> None:
         self.sio.sleep(GAP_WAIT_S)
         with self._lock:
-            behind = self.seq < target
-        if behind:
-            self.sync()
+            if self.seq < target and not self._syncing:
+                self._request_sync()
 
     def _receive(self, name: str, payload: dict[str, Any]) -> None:
+        # Lock held. Facts are handled on several threads, so one may overtake another.
         if self._syncing:
             self._buffer.append((name, payload))
             return
@@ -330,20 +352,21 @@ class WorkshopClient:
             # A gap: fetch what is missing (a fact may simply be overtaking another). The facts
             # after it (the rest of a batch) wait for that one sync instead of each starting one.
             self._buffer.append((name, payload))
-            self._sync_aside()
+            self._request_sync()
             return
         self._apply(name, payload)
 
-    def _sync_aside(self) -> None:
-        # Called with the lock held: buffer from now on, and sync in a background task.
-        self._syncing = True
-        self.sio.start_background_task(self.sync)
-
     def _apply_snapshot(self, snapshot: dict[str, Any]) -> None:
+        me = self.snapshot.get("me")
         self.snapshot = snapshot
         self.notes = {note["id"]: note for note in snapshot.get("notes", [])}
         self.clusters = {cluster["id"]: cluster for cluster in snapshot.get("clusters", [])}
         self.seq = int(snapshot["seq"])
+        if me is not None and "me" in snapshot and self._me_seq > self.seq:
+            # An ack already told us newer votes than this snapshot holds.
+            snapshot["me"] = {**snapshot["me"], "votes": me["votes"], "ratings": me["ratings"]}
+        if self.keep_facts:
+            self.history.append(("snapshot", self.seq))
 
     def _apply(self, name: str, payload: dict[str, Any]) -> None:
         seq = int(payload["seq"])
@@ -352,26 +375,17 @@ class WorkshopClient:
         self.seq = seq
         if self.keep_facts:
             self.facts.append((name, payload))
+            self.history.append(("fact", seq))
         apply_board_fact(self.notes, self.clusters, name, payload)
-        if name == names.PHASE_CHANGED:
-            self.snapshot.setdefault("workshop", {})["phase"] = payload["phase"]
-            self.snapshot["timer"] = payload.get("timer", self.snapshot.get("timer"))
-            if payload.get("resync"):
-                self.seq_reset_and_sync()
-        elif name == names.TIMER_CHANGED:
-            self.snapshot["timer"] = payload["timer"]
+        apply_room_fact(self.snapshot, name, payload)
+        if name == names.PHASE_CHANGED and payload.get("resync"):
+            self._request_sync(reset=True)
         elif name == names.PARTICIPANT_MOVED:
             me = self.snapshot.get("me") or {}
             if me.get("participant_id") == payload["participant_id"]:
-                self.seq_reset_and_sync()
+                self._request_sync(reset=True)
         if self.on_fact is not None:
             self.on_fact(name, payload)
-
-    def seq_reset_and_sync(self) -> None:
-        """Drop local state and take a fresh snapshot (what to see has changed)."""
-        self.seq = 0
-        with self._lock:
-            self._sync_aside()
 
     @property
     def phase(self) -> str | None:
@@ -384,25 +398,23 @@ class WorkshopClient:
         """Texts of the notes this client can read, oldest first."""
         return [note["text"] for note in self.notes.values() if not note.get("redacted")]
 
-    # --- commands -----------------------------------------------------------------------
-    def send(
-        self, name: str, payload: dict[str, Any] | None = None, attempts: int = 5
-    ) -> dict[str, Any]:
-        """Send a command and return its ack; retries a lost ack with the same op id."""
-        body = {"op_id": new_op_id(), **(payload or {})}
-        last_error: Exception | None = None
-        for attempt in range(attempts):
-            try:
-                ack: dict[str, Any] = self.sio.call(name, body, timeout=SEND_TIMEOUT_S)
-            except Exception as error:  # noqa: BLE001 - timeout or disconnected: try again
-                last_error = error
-                time.sleep(min(0.2 * 2**attempt, 2.0))
-                continue
-            if ack.get("retry"):
-                time.sleep(min(0.2 * 2**attempt, 2.0))
-                continue
-            return ack
-        raise RuntimeError(f"{name} not acknowledged after {attempts} attempts") from last_error
+    def view(self) -> dict[str, Any]:
+        """What this client shows, in the snapshot's shape (to compare with a fresh snapshot)."""
+        with self._lock:
+            return {
+                **self.snapshot,
+                "seq": self.seq,
+                "notes": list(self.notes.values()),
+                "clusters": list(self.clusters.values()),
+            }
+
+    def fetch_snapshot(self, timeout: float = SEND_TIMEOUT_S) -> dict[str, Any]:
+        """The server's snapshot for this client's audience now, without applying it."""
+        reply = self._call(names.SYNC, {"last_seq": 0}, timeout, need_ready=False)
+        if not isinstance(reply, dict) or reply.get("mode") != "snapshot":
+            raise RuntimeError(f"no snapshot: {reply!r}")
+        snapshot: dict[str, Any] = reply["snapshot"]
+        return snapshot
 
     def wait_for(self, predicate: Callable[[WorkshopClient], bool], timeout: float = 10.0) -> None:
         """Block until ``predicate(self)`` holds, or raise TimeoutError."""

@@ -18,6 +18,7 @@ from workshop.realtime import names
 
 TITLE_LIMIT = 120
 MAX_NOTES_PER_COMMAND = 200
+MAX_REORDER = 500  # cluster ids in one clusters:reorder
 
 
 def scope(workshop: Workshop) -> str:
@@ -245,7 +246,7 @@ def dissolve(
 def reorder(db: Session, workshop: Workshop, actor: Actor, *, order: object, op_id: str) -> Event:
     """Put clusters in this order; clusters not listed keep their order after them."""
     seq = _start(db, workshop, actor, op_id)
-    if not isinstance(order, list) or not order or len(order) > 500:
+    if not isinstance(order, list) or not order or len(order) > MAX_REORDER:
         raise InvalidInput(N_("Give the clusters in their new order."))
     listed = [_cluster(db, workshop, value) for value in order]
     if len({cluster.id for cluster in listed}) != len(listed):

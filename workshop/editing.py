@@ -21,6 +21,15 @@ KEY_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 ASSIGNMENTS = ("choose", "auto", "facilitator")
 MAX_VIEWPOINTS = 12
 MAX_KINDS = 6
+# Text limits (the realtime payload schemas use the same numbers).
+TITLE_LIMIT = 200
+THEME_LIMIT = 200
+INTRO_LIMIT = 5000
+KIND_KEY_LIMIT = 30
+KIND_LABEL_LIMIT = 40
+VIEWPOINT_NAME_LIMIT = 80
+QUESTION_LIMIT = 500
+NOTE_LENGTH_RANGE = (20, 2000)  # what a workshop may set as its note length limit
 
 
 def update(
@@ -34,11 +43,11 @@ def update(
         for key, value in workshop.settings.items()
     }
     if "title" in changes:
-        workshop.title = text.required(changes["title"], 200)
+        workshop.title = text.required(changes["title"], TITLE_LIMIT)
     if "theme" in changes:
-        workshop.theme = text.optional(changes["theme"], 200)
+        workshop.theme = text.optional(changes["theme"], THEME_LIMIT)
     if "intro" in changes:
-        workshop.intro = text.optional(changes["intro"], 5000, multiline=True)
+        workshop.intro = text.optional(changes["intro"], INTRO_LIMIT, multiline=True)
     if "anonymous" in changes:
         settings["anonymous"] = validate.boolean(changes["anonymous"])
     if "hidden_until_share" in changes:
@@ -47,7 +56,7 @@ def update(
         )
     if "note_max_length" in changes:
         settings.setdefault("notes", {})["max_length"] = validate.integer(
-            changes["note_max_length"], 20, 2000
+            changes["note_max_length"], *NOTE_LENGTH_RANGE
         )
     if "assignment" in changes:
         if changes["assignment"] not in ASSIGNMENTS:
@@ -81,11 +90,11 @@ def _kinds(db: Session, workshop: Workshop, value: object) -> list[dict[str, str
         if not isinstance(item, dict):
             raise InvalidInput(N_("Each note kind needs a key and a label."))
         key = item.get("key")
-        if not isinstance(key, str) or not KEY_RE.match(key) or len(key) > 30:
+        if not isinstance(key, str) or not KEY_RE.match(key) or len(key) > KIND_KEY_LIMIT:
             raise InvalidInput(N_("A note kind key uses lower-case letters, digits and hyphens."))
         if any(kind["key"] == key for kind in kinds):
             raise InvalidInput(N_("The note kind %(key)s is listed twice."), key=key)
-        kinds.append({"key": key, "label": text.required(item.get("label"), 40)})
+        kinds.append({"key": key, "label": text.required(item.get("label"), KIND_LABEL_LIMIT)})
     keys = {kind["key"] for kind in kinds}
     used = db.scalars(
         select(Note.kind)
@@ -106,11 +115,11 @@ def _viewpoints(db: Session, workshop: Workshop, value: object) -> None:
     for position, item in enumerate(value):
         if not isinstance(item, dict):
             raise InvalidInput(N_("Each viewpoint needs a name and a question."))
-        name = text.required(item.get("name"), 80)
+        name = text.required(item.get("name"), VIEWPOINT_NAME_LIMIT)
         if name.casefold() in seen_names:
             raise InvalidInput(N_("Two viewpoints are called %(name)s."), name=name)
         seen_names.add(name.casefold())
-        question = text.required(item.get("question"), 500, multiline=True)
+        question = text.required(item.get("question"), QUESTION_LIMIT, multiline=True)
         colour = item.get("colour") or PALETTE[position % len(PALETTE)]
         if not isinstance(colour, str) or not COLOUR_RE.match(colour):
             raise InvalidInput(N_("A colour looks like #0072B2."))

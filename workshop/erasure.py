@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from workshop import events, validate
+from workshop import events, progress, validate
 from workshop.actors import Actor
 from workshop.errors import NotFound
 from workshop.i18n_markers import N_
@@ -25,7 +25,8 @@ def remove_participant_notes(
 
     The notes are removed from the database (not only marked deleted) and their text is blanked
     in the event log, so replays never show it again. Screens get one ``note:deleted`` per note
-    that was still visible, then ``participant:notes_removed`` (facilitator only) with the count.
+    that was still visible, then ``participant:notes_removed`` with the counts and the recounted
+    voting progress (the facilitator; the room gets that progress as ``votes:progress``).
     Dots on those notes go back to the people who spent them; dots on clusters stay.
     """
     actor.require_facilitator()
@@ -74,7 +75,14 @@ def remove_participant_notes(
             )
         )
         seq = events.next_seq(db, workshop.id)
-    summary = {"participant_id": participant.id, "notes": len(ids), "votes": votes_removed}
+    summary: dict[str, Any] = {
+        "participant_id": participant.id,
+        "notes": len(ids),
+        "votes": votes_removed,
+        # Dots and ratings on those notes are gone, and in risk mode there are fewer items to
+        # rate: every screen gets the recounted progress (the room as votes:progress).
+        "progress": progress.progress(db, workshop) if ids else None,
+    }
     produced.append(
         events.record(
             db,

@@ -19,6 +19,7 @@ from workshop.workshops import unused_join_code
 
 DEFAULT_TIMER_S = 300
 MAX_TIMER_S = 8 * 3600
+MAX_TIMER_ADD_S = 3600  # timer:add gives or takes at most an hour
 # What a non-facilitator may read changes when crossing this line (notes shared or not).
 _PRE_SHARE = frozenset(PHASES) - SHARED_PHASES
 
@@ -129,7 +130,7 @@ def timer_add(db: Session, workshop: Workshop, actor: Actor, seconds: object, op
     """Give (or take) time; an idle timer starts with the seconds given."""
     actor.require_facilitator()
     seq = events.claim(db, workshop.id, op_id)
-    delta = validate.integer(seconds, -3600, 3600)
+    delta = validate.integer(seconds, -MAX_TIMER_ADD_S, MAX_TIMER_ADD_S)
     now = utcnow()
     if workshop.timer_ends_at is not None:
         workshop.timer_ends_at = max(now, workshop.timer_ends_at + dt.timedelta(seconds=delta))

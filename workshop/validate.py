@@ -9,6 +9,9 @@ from workshop.errors import InvalidInput
 from workshop.i18n_markers import N_
 
 OP_ID_RE = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+# Record ids are INTEGER columns: 32-bit on PostgreSQL, where a larger number in a query is an
+# error ("integer out of range"), not simply "not found".
+MAX_RECORD_ID = 2**31 - 1
 
 
 def op_id(value: object) -> str:
@@ -38,8 +41,8 @@ def integer(value: object, low: int, high: int) -> int:
 
 
 def record_id(value: object) -> int:
-    """A database id as sent by a client."""
-    return integer(value, 1, 2**53)
+    """A database id as sent by a client (a number the id columns can hold)."""
+    return integer(value, 1, MAX_RECORD_ID)
 
 
 def boolean(value: object) -> bool:

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from workshop import events, text, validate
+from workshop import events, participants, text, validate
 from workshop.actors import Actor
 from workshop.errors import Conflict, Forbidden, InvalidInput, NotFound, WrongPhase
 from workshop.i18n_markers import N_
@@ -18,6 +18,7 @@ from workshop.realtime import names
 from workshop.voting_rules import settings
 
 TARGET_TYPES = ("cluster", "note")
+RATING_RANGE = (1, 5)  # likelihood and impact
 
 
 def _voter(db: Session, workshop: Workshop, actor: Actor, on_behalf_of: object) -> Participant:
@@ -66,8 +67,33 @@ def _target(
     return str(target_type), identifier
 
 
+_DOTS_KEY = "votes.dots_of"
+
+
+def _remember_dots(db: Session, voter: Participant, held: list[Vote]) -> None:
+    """Keep the voter's dots as this transaction left them, for the ack's ``me`` (no re-read).
+
+    Tied to the transaction: once it ends, another session may change them, and the next read
+    goes to the database again.
+    """
+    dots = [
+        {"target_type": v.target_type, "target_id": v.target_id, "dots": v.dots}
+        for v in sorted(held, key=lambda v: (v.target_type, v.target_id))
+        if v.dots > 0
+    ]
+    db.info[_DOTS_KEY] = (db.get_transaction(), voter.id, dots)
+
+
 def my_votes(db: Session, participant: Participant) -> list[dict[str, Any]]:
     """A participant's own dots (for its phone's snapshot and acks)."""
+    remembered = db.info.get(_DOTS_KEY)
+    if remembered is not None:
+        transaction, voter_id, dots = remembered
+        if transaction is not None and transaction is db.get_transaction():
+            if voter_id == participant.id:
+                return list(dots)
+        else:
+            del db.info[_DOTS_KEY]
     dots = db.scalars(
         select(Vote)
         .where(Vote.participant_id == participant.id, Vote.dots > 0)
@@ -159,18 +185,12 @@ def change_dots(
     kind, identifier = _target(db, workshop, target_type, target_id)
     # Checked while holding the workshop's write lock (taken by claim): two tabs of one phone
     # queue here, so the second sees the first one's dot and the budget cannot be exceeded.
-    vote = db.scalars(
-        select(Vote).where(
-            Vote.participant_id == voter.id, Vote.target_type == kind, Vote.target_id == identifier
-        )
-    ).one_or_none()
+    # One query for all of the voter's dots (at most the budget's worth of rows): the item's
+    # count, the total spent and, afterwards, the phone's own list in its ack.
+    held = list(db.scalars(select(Vote).where(Vote.participant_id == voter.id)))
+    vote = next((v for v in held if v.target_type == kind and v.target_id == identifier), None)
     current = vote.dots if vote else 0
-    spent = int(
-        db.scalar(
-            select(func.coalesce(func.sum(Vote.dots), 0)).where(Vote.participant_id == voter.id)
-        )
-        or 0
-    )
+    spent = sum(v.dots for v in held)
     wanted = current + delta
     if wanted < 0:
         raise Conflict(N_("There is no dot of yours on this item."))
@@ -185,18 +205,22 @@ def change_dots(
             workshop_id=workshop.id, participant_id=voter.id, target_type=kind, target_id=identifier
         )
         db.add(vote)
+        held.append(vote)
     vote.dots = wanted
     vote.updated_at = utcnow()
-    db.flush()
+    _remember_dots(db, voter, held)
+    # Ratings only matter to progress when the dots alone do not decide it (no dot before or
+    # after, or risk mode): most dots skip that query.
+    rated = (
+        ratings_of(db, voter) if rules["mode"] == "risk" or spent == 0 or spent + delta == 0 else 0
+    )
     payload = {
         "participant_id": voter.id,
         "target_type": kind,
         "target_id": identifier,
         "dots": wanted,
         "remaining": rules["budget"] - (spent + delta),
-        "progress_delta": delta_for(
-            db, workshop, voter, (spent, spent + delta), (ratings_of(db, voter),) * 2
-        ),
+        "progress_delta": delta_for(db, workshop, voter, (spent, spent + delta), (rated, rated)),
     }
     return events.record(
         db, workshop.id, seq, names.VOTE_CHANGED, payload, op_id=op_id, actor=actor.label
@@ -237,8 +261,8 @@ def score(
         rating: dict[str, int] | None = None
     else:
         rating = {
-            "likelihood": validate.integer(likelihood, 1, 5),
-            "impact": validate.integer(impact, 1, 5),
+            "likelihood": validate.integer(likelihood, *RATING_RANGE),
+            "impact": validate.integer(impact, *RATING_RANGE),
         }
         if existing is None:
             existing = RiskScore(
@@ -291,7 +315,7 @@ def add_proxy(
     proxy = Participant(
         workshop_id=workshop.id,
         viewpoint_id=target,
-        display_name=text.required(display_name, 60),
+        display_name=text.required(display_name, participants.NAME_LIMIT),
         secret_hash="proxy-" + secrets.token_hex(29),
         is_proxy=True,
         created_at=utcnow(),

@@ -2,6 +2,7 @@
 // driven by the realtime client (static/js/realtime.js) as described in docs/protocol.md.
 
 import { connect, newNoteId } from "./realtime.js";
+import { showDeleted } from "./deleted.js";
 import { createBoard } from "./console/board.js";
 import { createClusters } from "./console/clusters.js";
 import { coalesce, format, hydrateIcons, toast } from "./console/dom.js";
@@ -113,6 +114,9 @@ ctx.rt = connect(config, {
   onRefused(error) {
     topbar.setStatus("offline");
     toast(format(strings.refused, { message: (error && error.message) || "" }), "error", 12000);
+  },
+  onDeleted() {
+    showDeleted(strings);
   },
 });
 

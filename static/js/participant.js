@@ -1,6 +1,5 @@
 // The participant's phone: follows the phase, posts and edits notes, never loses one.
 import { connect, newNoteId } from "./realtime.js";
-import { createEndorsements } from "./participant/endorse.js";
 
 const config = JSON.parse(document.getElementById("denktank-config").textContent);
 const T = JSON.parse(document.getElementById("denktank-strings").textContent);
@@ -143,7 +142,6 @@ function render() {
 // --- the clustered board (read-only) and +1s -------------------------------------------------------
 // `rt` is created at the end of this module; these only use it later.
 const lazyRt = { get state() { return rt.state; }, send: (name, payload) => rt.send(name, payload) };
-const endorsements = createEndorsements(lazyRt, N, T, () => outbox);
 /** A module loaded the first time it is needed (not part of the first page load): the made object, or null while loading. */
 function lazy(load, make) {
   let made = null;
@@ -158,6 +156,38 @@ function lazy(load, make) {
     return made;
   };
 }
+// +1s appear once notes are shared: their module loads with the first +1 control or tap, which
+// keeps the page's first load under 50 KB. Until then the server's list says what is endorsed.
+let endorseMade = null;
+let endorseLoading = null;
+function loadEndorse() {
+  endorseLoading ||= import("./participant/endorse.js")
+    .then((m) => {
+      endorseMade = m.createEndorsements(lazyRt, N, T, () => outbox);
+      scheduleRender();
+      return endorseMade;
+    })
+    .catch((error) => {
+      endorseLoading = null; // offline: the next render tries again
+      throw error;
+    });
+  return endorseLoading;
+}
+const endorsements = {
+  isEndorsed: (id) => (endorseMade ? endorseMade.isEndorsed(id) : !!rt.state?.me?.endorsed?.includes(id)),
+  set(id, endorsed) {
+    if (endorseMade) return endorseMade.set(id, endorsed);
+    // Into the outbox now, not after the module arrives: the tap counts also when offline.
+    const sent = rt.send(N.NOTE_ENDORSE, { note_id: id, endorsed });
+    sent.then((ack) => ack && ack.ok && loadEndorse().then((made) => made.remember(id, endorsed)).catch(() => {}));
+    return sent;
+  },
+  toggle: (id) => loadEndorse().then((made) => made.toggle(id)),
+  updateControl(holder, note, options) {
+    if (endorseMade) endorseMade.updateControl(holder, note, options);
+    else if (options.interactive || note.endorsements) loadEndorse().catch(() => {});
+  },
+};
 const boardModule = lazy(() => import("./participant/clusters.js"), (m) => m.createPhoneClusters(els.clusterBoard, T, endorsements));
 const votingModule = lazy(() => import("./participant/voting.js"), (m) => m.createPhoneVoting(els.voting, { rt, N, T, kindLabel: (key) => kindLabel(rt.state, key) }));
 
@@ -910,6 +940,11 @@ const rt = connect(config, {
   onRefused() {
     refused = true;
     renderStatus();
+  },
+  onDeleted() {
+    // Loaded when it happens: every phone downloads this page, hardly any sees a deletion.
+    // Offline, a reload shows the server's own "no such workshop" page once it is back.
+    import("./deleted.js").then((m) => m.showDeleted(T)).catch(() => location.reload());
   },
 });
 

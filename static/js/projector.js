@@ -6,6 +6,7 @@
 // command and never shows a name.
 
 import { connect } from "./realtime.js";
+import { showDeleted } from "./deleted.js";
 import { BOARD_PHASES, boardModel, createClusterBoard, measure, play } from "./projector/clusters.js";
 import { startScreenNiceties, startTimer } from "./projector/screen.js";
 import { createVotingScreens } from "./projector/voting.js";
@@ -577,6 +578,9 @@ rt = connect(config, {
   onRefused() {
     refused = true;
     showStatus("offline", true);
+  },
+  onDeleted() {
+    showDeleted(S);
   },
 });
 

@@ -33,6 +33,7 @@ const ACK_TIMEOUT_MS = 8000;
 const SYNC_TIMEOUT_MS = 10000;
 const BACKOFF_MIN_MS = 500;
 const BACKOFF_MAX_MS = 15000;
+const RETRY_AFTER_MAX_MS = 60000; // a longer retry_after is not believed
 const GAP_WAIT_MS = 500;
 
 // ---------------------------------------------------------------------------------------------
@@ -228,6 +229,7 @@ export function applyFact(state, name, payload, names = defaultNames) {
       }
       break;
     case "VOTES_PROGRESS":
+    case "PARTICIPANT_NOTES_REMOVED": // the recounted progress after an erasure
       next = withProgress(next, payload);
       break;
     case "PROXY_ADDED":
@@ -316,6 +318,9 @@ function needsFullSync(state, name, payload, names) {
   if (key === "PARTICIPANT_MOVED") {
     return !!(state && state.me && state.me.participant_id === payload.participant_id);
   }
+  // Only the facilitator gets this fact: when dots or ratings went with the notes, its proxies'
+  // votes and budgets changed too, which the fact does not list. Rare: a fresh snapshot.
+  if (key === "PARTICIPANT_NOTES_REMOVED") return payload.votes > 0;
   return false;
 }
 
@@ -357,10 +362,24 @@ function backoff(attempt) {
 }
 
 /**
+ * The wait before trying again after a refusal with `retry: true`: the backoff, but never less
+ * than the server's `retry_after` (seconds; a throttled client that came back sooner would only
+ * be refused again), plus up to a quarter more so a room of phones does not return at once.
+ */
+function retryDelay(attempt, ack) {
+  const wait = backoff(attempt);
+  const after = ack && typeof ack.retry_after === "number" && ack.retry_after > 0 ? ack.retry_after * 1000 : 0;
+  if (!after) return wait;
+  const honoured = Math.min(RETRY_AFTER_MAX_MS, after * (1 + Math.random() / 4));
+  return Math.max(wait, Math.round(honoured));
+}
+
+/**
  * Open the page's realtime connection. `config` is page_config: {names, fact_names?, socket:
  * {path, auth}, participant_id?, ...}. Handlers (all optional): onChange(state, name, payload),
  * onStatus(status), onOutbox(pending), onRejected(name, payload, ack), onAck(name, payload, ack),
- * onRefused(data) when the server refuses the connection ({code, message}).
+ * onRefused(data) when the server refuses the connection ({code, message}), onDeleted(payload)
+ * when the workshop was deleted (the connection is closed for good then).
  */
 export function connect(config, handlers = {}) {
   const names = config.names || {};
@@ -414,6 +433,7 @@ export function connect(config, handlers = {}) {
   let attempt = 0;
   let inFlight = null; // op_id being sent
   let retryTimer = null;
+  let holdUntil = 0; // after a rate_limited refusal: send nothing before this time (ms)
 
   function readOutbox() {
     try {
@@ -461,6 +481,12 @@ export function connect(config, handlers = {}) {
 
   function flush() {
     if (inFlight || !socket.connected) return;
+    const waitMs = holdUntil - Date.now();
+    if (waitMs > 0) {
+      // Throttled: also a reconnect or the page becoming visible waits for retry_after.
+      if (!retryTimer) scheduleFlush(waitMs);
+      return;
+    }
     const entries = readOutbox();
     if (!entries.length) {
       attempt = 0;
@@ -478,9 +504,12 @@ export function connect(config, handlers = {}) {
         return;
       }
       if (ack.ok === false && ack.retry) {
-        // The server could not apply it right now (nothing was applied): same op, later.
+        // The server could not apply it right now (nothing was applied): same op, later, and
+        // not before the throttle's retry_after.
         attempt += 1;
-        if (socket.connected) scheduleFlush(backoff(attempt));
+        const delay = retryDelay(attempt, ack);
+        if (ack.retry_after) holdUntil = Date.now() + delay;
+        if (socket.connected) scheduleFlush(delay);
         return;
       }
       attempt = 0;
@@ -544,7 +573,7 @@ export function connect(config, handlers = {}) {
         if (ack && ack.ok === false) call("onRejected", names.SYNC || "sync", { last_seq: lastSeq }, ack);
         syncAttempt += 1;
         if (syncRetryTimer) clearTimeout(syncRetryTimer);
-        syncRetryTimer = setTimeout(() => requestSync(syncAgainFrom ?? lastSeq), backoff(syncAttempt));
+        syncRetryTimer = setTimeout(() => requestSync(syncAgainFrom ?? lastSeq), retryDelay(syncAttempt, ack));
         syncAgainFrom = null;
         return;
       }
@@ -676,7 +705,22 @@ export function connect(config, handlers = {}) {
     }, GAP_WAIT_MS);
   });
 
+  // The workshop was deleted (console or retention purge): nothing can ever be sent or shown
+  // again, so stop reconnecting (the refused reconnects would only say "not found"), drop the
+  // outbox and let the page say so.
+  let deleted = false;
   let refusedTimer = null;
+  socket.on(names.WORKSHOP_DELETED || "workshop:deleted", (payload) => {
+    if (deleted) return;
+    deleted = true;
+    if (refusedTimer) clearTimeout(refusedTimer);
+    refusedTimer = null;
+    writeOutbox([]);
+    publishOutbox();
+    socket.disconnect();
+    call("onDeleted", payload);
+  });
+
   socket.on("connect", () => {
     if (refusedTimer) clearTimeout(refusedTimer);
     refusedTimer = null;
@@ -701,7 +745,7 @@ export function connect(config, handlers = {}) {
   });
   socket.on("connect_error", (err) => {
     setStatus("offline");
-    if (!socket.active) {
+    if (!socket.active && !deleted) {
       // The server refused us (middleware error with {code, message}); try again slowly.
       call("onRefused", (err && err.data) || { code: "error", message: String((err && err.message) || err) });
       if (refusedTimer) clearTimeout(refusedTimer);
@@ -710,7 +754,7 @@ export function connect(config, handlers = {}) {
   });
 
   const wake = () => {
-    if (document.visibilityState !== "visible") return;
+    if (document.visibilityState !== "visible" || deleted) return;
     if (!socket.connected && !socket.active) socket.connect();
     if (socket.connected && !syncing) setStatus("online");
     attempt = 0;

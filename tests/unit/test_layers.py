@@ -9,7 +9,18 @@ import workshop
 
 PACKAGE = Path(workshop.__file__).parent
 # Adapters may use Flask; everything else in the package is domain code and may not.
-ADAPTERS = {"app.py", "web.py", "commands.py", "cli.py", "client.py", "__main__.py", "__init__.py"}
+# The protocol client (client*.py) speaks Socket.IO to a server: an adapter like the CLI.
+ADAPTERS = {
+    "app.py",
+    "web.py",
+    "commands.py",
+    "cli.py",
+    "client.py",
+    "client_commands.py",
+    "client_http.py",
+    "__main__.py",
+    "__init__.py",
+}
 ADAPTER_DIRS = {"views", "realtime", "migrations"}
 FORBIDDEN = ("flask", "flask_socketio", "flask_babel", "flask_wtf", "socketio", "engineio")
 

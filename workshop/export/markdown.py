@@ -15,19 +15,28 @@ from workshop.export.wording import (
 from workshop.i18n_markers import N_
 
 # Characters that would turn a participant's words into markup; escaped so notes stay verbatim.
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
-_LINE_START = re.compile(r"^(\s*)([-+]|\d+\.)(\s)", re.M)
+# "&" too: "&lt;" would otherwise show as "<".
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~&])")
+# What opens a block at the start of a line: a list item ("-", "+", "1." or "1)"), a thematic
+# break or a setext heading underline ("---", "==="). CommonMark cannot escape a digit, so an
+# ordered list's "." or ")" is escaped instead.
+_MARK_START = re.compile(r"^([-+=])", re.M)
+_NUMBER_START = re.compile(r"^(\d+)([.)])", re.M)
+
+
+def _inline(text: str) -> str:
+    escaped = _MARK_START.sub(r"\\\1", _SPECIAL.sub(r"\\\1", text))
+    return _NUMBER_START.sub(r"\1\\\2", escaped)
 
 
 def escape(text: str) -> str:
     """Inline-safe Markdown for user text (line breaks kept as hard breaks)."""
-    escaped = _LINE_START.sub(lambda m: f"{m[1]}\\{m[2]}{m[3]}", _SPECIAL.sub(r"\\\1", text))
-    return escaped.replace("\n", "  \n  ")
+    return _inline(text).replace("\n", "  \n  ")
 
 
 def cell(text: str) -> str:
-    """User text inside a table cell: escaped and on one line."""
-    return _SPECIAL.sub(r"\\\1", text).replace("\n", "<br>")
+    """User text on one line (a table cell, heading or list item): escaped, breaks as <br>."""
+    return _inline(text).replace("\n", "<br>")
 
 
 def table(head: list[str], rows: list[list[str]]) -> list[str]:

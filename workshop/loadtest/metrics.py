@@ -102,13 +102,18 @@ class ProcessWatch:
         self.rss_samples: list[float] = []
         self.stage_cpu: dict[str, float] = {}
         self.stage_waiting: dict[str, float] = {}
+        self.stage_rss: dict[str, float] = {}
         self._stage: tuple[str, float, float, float] | None = None
         _proc_cpu_seconds(pid)  # fails early (FileNotFoundError) when the pid is wrong
 
     def sample(self) -> None:
         """Record the current RSS."""
         with contextlib.suppress(OSError):
-            self.rss_samples.append(_proc_rss_mb(self.pid))
+            rss = _proc_rss_mb(self.pid)
+            self.rss_samples.append(rss)
+            if self._stage is not None:
+                stage = self._stage[0]
+                self.stage_rss[stage] = max(self.stage_rss.get(stage, 0.0), rss)
 
     def begin(self, stage: str) -> None:
         """Start timing a stage (ends the previous one)."""
@@ -135,7 +140,7 @@ class ProcessWatch:
             return 0.0
 
     def summary(self) -> dict[str, Any]:
-        """CPU per stage, time spent waiting for a CPU per stage, and RSS (max, last) in MB."""
+        """CPU and time waiting for a CPU per stage; RSS (max, last, max per stage) in MB."""
         self.end()
         return {
             "pid": self.pid,
@@ -143,6 +148,8 @@ class ProcessWatch:
             "waiting_for_cpu_percent": dict(self.stage_waiting),
             "rss_max_mb": round(max(self.rss_samples), 1) if self.rss_samples else None,
             "rss_last_mb": round(self.rss_samples[-1], 1) if self.rss_samples else None,
+            # "steady" is the target's steady state; storms and resyncs peak above it.
+            "rss_max_mb_by_stage": {k: round(v, 1) for k, v in self.stage_rss.items()},
         }
 
 

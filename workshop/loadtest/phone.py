@@ -71,8 +71,9 @@ class SimulatedPhone:
         """Send one command, retrying with the same op id; the ack, or None after ATTEMPTS."""
         assert self.client is not None
         body = {"op_id": new_op_id(), **body}
+        # Timed from the first attempt: a retried command kept its person waiting all along.
+        started = time.monotonic()
         for attempt in range(ATTEMPTS):
-            started = time.monotonic()
             try:
                 ack: dict[str, Any] = self.client.sio.call(name, body, timeout=SEND_TIMEOUT_S)
             except Exception as error:  # noqa: BLE001 - timeout or disconnected: same op again

@@ -44,6 +44,7 @@ def build_report(state: Run) -> dict[str, Any]:
         "database_busy": state.errors.counts.get("unavailable", 0),
         "server_cpu_percent": None,
         "server_rss_max_mb": None,
+        "server_rss_steady_mb": None,
         "details": {
             "join": state.join.summary(),
             "connect": connect,
@@ -73,6 +74,7 @@ def build_report(state: Run) -> dict[str, Any]:
         server = report["details"]["server"]
         report["server_cpu_percent"] = server["cpu_percent"]
         report["server_rss_max_mb"] = server["rss_max_mb"]
+        report["server_rss_steady_mb"] = server["rss_max_mb_by_stage"].get("steady")
     return report
 
 
@@ -112,7 +114,9 @@ def render_text(report: dict[str, Any]) -> str:
     server = details["server"]
     if server:
         cpu = ", ".join(f"{stage} {value:g}%" for stage, value in server["cpu_percent"].items())
-        lines.append(f"  server         RSS max {server['rss_max_mb']} MB; CPU {cpu}")
+        steady = server["rss_max_mb_by_stage"].get("steady")
+        rss = f"RSS max {server['rss_max_mb']} MB, steady state {steady} MB"
+        lines.append(f"  server         {rss}; CPU {cpu}")
         waiting = ", ".join(
             f"{stage} {value:g}%" for stage, value in server["waiting_for_cpu_percent"].items()
         )

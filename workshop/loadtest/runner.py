@@ -204,6 +204,21 @@ def _facilitator(
     return ack
 
 
+def _ask(client: WorkshopClient, name: str, attempts: int = 4) -> dict[str, Any]:
+    """A read-only request that survives the console's socket dropping under load."""
+    for attempt in range(attempts):
+        deadline = time.monotonic() + 30
+        while not client.sio.connected and time.monotonic() < deadline:
+            gevent.sleep(0.2)
+        try:
+            reply: dict[str, Any] = client.sio.call(name, {}, timeout=30)
+            return reply
+        except Exception:  # dropped or timed out: wait for the reconnect
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
 def _vote_storm(state: Run, target: Target, say: Callable[[str], None]) -> None:
     """Cluster a few notes, open voting, then every phone casts budget + 1 dots within ~1 s."""
     console = target.facilitator
@@ -258,7 +273,7 @@ def _vote_storm(state: Run, target: Target, say: Callable[[str], None]) -> None:
 
     gevent.joinall([gevent.spawn(cast, phone) for phone in state.phones], timeout=120)
     _stage(state, "after-storm")
-    reply = console.sio.call(names.RESULTS_GET, {}, timeout=30)
+    reply = _ask(console, names.RESULTS_GET)
     items = (reply.get("results") or {}).get("items", []) if reply.get("ok") else []
     stored = sum(int(item.get("dots", 0)) for item in items)
     over_phones = sum(max(0, phone.dots_held() - budget) for phone in state.phones)

@@ -22,7 +22,7 @@ from workshop.audience import FACILITATOR as FACILITATOR_AUDIENCE
 from workshop.audience import WALL, Audience, for_viewpoint
 from workshop.errors import DomainError, Forbidden, InvalidInput, NotFound
 from workshop.models import Participant, Workshop
-from workshop.realtime.server import socketio
+from workshop.realtime import access
 from workshop.web import (
     participant_cookie_name,
     read_sessionmaker_for,
@@ -159,5 +159,18 @@ def actor_for(db: Session, connection: Connection) -> Actor:
     return Actor(PROJECTOR)
 
 
-socketio.on_event("connect", on_connect)
-socketio.on_event("disconnect", on_disconnect)
+# Declared in the access table like every event; a client's *event* named connect or disconnect
+# is ignored there (only Socket.IO itself raises these).
+access.register(
+    "connect",
+    frozenset({PARTICIPANT, FACILITATOR, PROJECTOR}),
+    on_connect,
+    kind=access.LIFECYCLE,
+    condition="participant: its cookie; facilitator: the owner; projector: display key or owner",
+)
+access.register(
+    "disconnect",
+    frozenset({PARTICIPANT, FACILITATOR, PROJECTOR}),
+    on_disconnect,
+    kind=access.LIFECYCLE,
+)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -27,6 +28,12 @@ Fact = tuple[str, dict[str, Any]]
 # A burst after a long stall (or a replayed backlog) must not become one huge frame: clients parse
 # a message at once, and a phone should get to draw between them.
 MAX_FACTS_PER_MESSAGE = 200
+
+# While the server is busy (a vote storm) every flush costs a frame per client, and the time
+# spent sending is taken from the commands still queued. So the wait after a flush grows with
+# how long the flush and its writers kept the loop busy, up to this much: fewer, larger batches
+# when the room is loud, the configured window when it is quiet.
+MAX_WINDOW_S = 0.25
 
 
 def emit_facts(room: str, facts: list[Fact]) -> None:
@@ -72,13 +79,18 @@ class RoomBatcher:
                         self._flushing = False
                         return
                     window_s = self._window_s
+                started = time.monotonic()
                 for room, entries in batches.items():
                     entries.sort(key=lambda entry: entry[0])
                     try:
                         self._send(room, [(name, payload) for _seq, name, payload in entries])
                     except Exception:  # a lost message: clients notice the gap and sync
                         log.exception("sending %d facts to %s failed", len(entries), room)
-                socketio.sleep(window_s)
+                # Yield once, so the sockets' writers (and whatever else is ready) run; how long
+                # that took says how busy the loop is.
+                socketio.sleep(0)
+                busy_s = time.monotonic() - started
+                socketio.sleep(max(window_s, min(MAX_WINDOW_S, busy_s)))
         except BaseException:
             # Killed (shutdown): let the next fact start a new task rather than wait forever.
             with self._lock:

@@ -18,15 +18,16 @@ from workshop import (
     participants,
     phases,
     results,
-    validate,
     votes,
 )
 from workshop.actors import FACILITATOR, PARTICIPANT, Actor
-from workshop.errors import DomainError, DuplicateOperation, Forbidden, InvalidInput, NotFound
+from workshop.errors import DomainError, DuplicateOperation, Forbidden, NotFound
 from workshop.models import Event, Participant, Workshop
 from workshop.realtime import (
+    access,
     names,
     requests,  # noqa: F401  (registers the read-only requests)
+    schemas,
     throttle,
 )
 from workshop.realtime.broadcast import Delivery, broadcast
@@ -37,13 +38,17 @@ from workshop.realtime.connections import (
     reader_db,
     writer_db,
 )
-from workshop.realtime.server import socketio
+from workshop.realtime.refusals import refuse
+from workshop.realtime.replies import REPLIES
 from workshop.web import (
     use_workshop_language,
 )
 
 log = logging.getLogger(__name__)
 
+
+# A copy of a command waits this long for the first copy's answer, then does the work itself.
+REPLY_WAIT_S = 30.0
 
 # Most operations write one fact; a few (erasure) write several, acked with the last seq.
 Operation = Callable[[Session, Workshop, Actor, dict[str, Any], str], Event | list[Event]]
@@ -52,25 +57,47 @@ Operation = Callable[[Session, Workshop, Actor, dict[str, Any], str], Event | li
 def command(
     name: str, roles: frozenset[str], operation: Operation, *, acks_mine: bool = False
 ) -> None:
-    """Register a command: the shared authorise → domain → commit → broadcast → ack path.
+    """Register a command: the shared authorise → validate → domain → commit → broadcast → ack.
 
-    With ``acks_mine`` a phone's ack also carries its own votes (``me``): the room's facts hide
-    them, and the phone needs the server's truth after every answer, also a refusal.
+    ``roles`` go into the access table (``access.ACCESS``) in the same step. The payload is
+    checked against the event's schema (``schemas.SCHEMAS``) after the role and the throttle;
+    the operation gets only the keys the client set, unknown ones dropped. With ``acks_mine``
+    a phone's ack also carries its own votes (``me``): the room's facts hide them, and the
+    phone needs the server's truth after every answer, also a refusal.
     """
 
     def handler(payload: Any = None) -> dict[str, Any]:
         connection = current_connection()
         if connection is None or connection.role not in roles:
-            return Forbidden().as_dict(_)
-        try:
-            if not isinstance(payload, dict):
-                raise InvalidInput()
-            op_id = validate.op_id(payload.get("op_id"))
-        except DomainError as error:
-            return error.as_dict(_)
+            return refuse(connection, Forbidden())
         throttled = throttle.refusal(connection)
         if throttled is not None:
             return throttled
+        try:
+            payload = schemas.check(name, payload)
+        except DomainError as error:
+            return refuse(connection, error)
+        op_id: str = payload["op_id"]
+        key = (connection.workshop_id, connection.role, connection.participant_id, op_id)
+        first, entry = REPLIES.claim(key)
+        if not first:
+            # A copy sent again while (or after) the first one is answered: its answer, no work.
+            # A late copy's own votes are read again: the phone may have voted since.
+            late = entry.done.is_set()
+            earlier = REPLIES.wait(entry, REPLY_WAIT_S)
+            if earlier is not None:
+                return _with_mine(earlier, connection, acks_mine) if late else earlier
+        answer: dict[str, Any] | None = None
+        try:
+            answer = apply(connection, payload, op_id)
+            return answer
+        finally:
+            if first:
+                # "Try again" answers are not final: a later copy must do the work.
+                final = answer is not None and not answer.get("retry")
+                REPLIES.finish(key, entry, answer if final else None)
+
+    def apply(connection: Connection, payload: dict[str, Any], op_id: str) -> dict[str, Any]:
         db = writer_db()
         try:
             workshop = db.get(Workshop, connection.workshop_id)
@@ -84,11 +111,13 @@ def command(
                 if acks_mine and actor.participant is not None
                 else None
             )
-            db.commit()
+            # Before the commit: reading the viewpoints afterwards would open a second
+            # transaction, which on SQLite takes the write lock once more.
             deliveries = [
                 Delivery.of(workshop, event)
                 for event in (produced if isinstance(produced, list) else [produced])
             ]
+            db.commit()
         except DuplicateOperation as duplicate:
             db.rollback()
             return _with_mine(
@@ -117,7 +146,7 @@ def command(
         return ack
 
     handler.__name__ = "on_" + name.replace(":", "_")
-    socketio.on_event(name, handler)
+    access.register(name, roles, handler, kind=access.COMMAND)
 
 
 def _with_mine(ack: dict[str, Any], connection: Connection, acks_mine: bool) -> dict[str, Any]:

@@ -2,50 +2,38 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Length
 
 from workshop import facilitators
 from workshop.errors import LoginLinkInvalid
 from workshop.views import guard
+from workshop.views.access import ANYONE, allow
+from workshop.views.forms import LoginForm, LoginQuery, LogoutForm, login_token_shape
 from workshop.web import current_facilitator, get_db, log_in, log_out
 
 bp = Blueprint("auth", __name__)
 
 
-class LoginForm(FlaskForm):  # type: ignore[misc]
-    """E-mail and password."""
-
-    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
-    next = StringField()
-
-
 def safe_next(target: str | None) -> str:
-    """Only same-site paths are followed after login; anything else lands on the console."""
-    if not target:
-        return url_for("console.index")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return url_for("console.index")
-    return target
+    """Where to go after login: ``target`` if it is a same-site path, else the console."""
+    return target or url_for("console.index")
+
+
+def _next_from_query() -> str:
+    return str(LoginQuery(formdata=request.args).next.data or "")
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@allow(ANYONE)
 def login() -> ResponseReturnValue:
     """Show and handle the login form."""
     if current_facilitator() is not None and request.method == "GET":
-        return redirect(safe_next(request.args.get("next")))
+        return redirect(safe_next(_next_from_query()))
     if request.method == "POST":
         guard.spend(guard.LOGINS)
-    form = LoginForm(next=request.args.get("next", ""))
+    form = LoginForm(next=_next_from_query())
     if form.validate_on_submit():
         db = get_db()
         facilitator = facilitators.authenticate(db, form.email.data, form.password.data)
@@ -59,11 +47,14 @@ def login() -> ResponseReturnValue:
 
 
 @bp.get("/login/<token>")
+@allow(ANYONE)
 def login_link(token: str) -> ResponseReturnValue:
     """Swap a one-time login link for a cookie session."""
     guard.spend(guard.LOGINS)
     db = get_db()
     try:
+        if not login_token_shape(token):
+            raise LoginLinkInvalid()
         facilitator = facilitators.redeem_login_token(db, token)
     except LoginLinkInvalid as error:
         db.rollback()
@@ -71,15 +62,17 @@ def login_link(token: str) -> ResponseReturnValue:
     db.commit()
     log_in(facilitator)
     flash(_("You are logged in as %(email)s.", email=facilitator.email), "success")
-    response = redirect(safe_next(request.args.get("next")))
+    response = redirect(safe_next(_next_from_query()))
     # The token is spent; don't let the next page leak it via Referer either.
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
 
 
 @bp.post("/logout")
+@allow(ANYONE)
 def logout() -> ResponseReturnValue:
-    """End the facilitator's session."""
-    log_out()
-    flash(_("You are logged out."), "success")
+    """End the facilitator's session (anyone may end their own; without one it is a no-op)."""
+    if LogoutForm().validate_on_submit():
+        log_out()
+        flash(_("You are logged out."), "success")
     return redirect(url_for("auth.login"))

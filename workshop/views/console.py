@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
-from wtforms import RadioField, StringField
 
 from workshop import links, plans, retention, workshops
 from workshop.errors import NotFound
@@ -21,23 +14,12 @@ from workshop.models import Facilitator, Workshop
 from workshop.paths import PLANS_DIR
 from workshop.plans import PHASES
 from workshop.qr import qr_svg
+from workshop.views.access import FACILITATOR, FACILITATOR_HERE, WORKSHOP_ID, allow
+from workshop.views.forms import DeleteWorkshopForm, NewWorkshopForm
 from workshop.web import current_facilitator, get_db, page_config, phase_label, public_url
 
 bp = Blueprint("console", __name__, url_prefix="/console")
-F = TypeVar("F", bound=Callable[..., Any])
 MAX_PLAN_BYTES = 256 * 1024
-
-
-def facilitator_required(view: F) -> F:
-    """Send anonymous visitors to the login page, then back here."""
-
-    @functools.wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if current_facilitator() is None:
-            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-        return view(*args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _me() -> Facilitator:
@@ -57,15 +39,8 @@ def shipped_plans() -> dict[str, plans.Plan]:
     return found
 
 
-class NewWorkshopForm(FlaskForm):  # type: ignore[misc]
-    """Pick a shipped plan or upload one."""
-
-    plan_name = RadioField(_l("Session plan"), choices=[], validate_choice=False)
-    plan_file = FileField(_l("Plan file (YAML)"))
-
-
 @bp.get("/")
-@facilitator_required
+@allow(FACILITATOR)
 def index() -> ResponseReturnValue:
     """The facilitator's workshops, open ones first."""
     base = public_url("")
@@ -81,7 +56,7 @@ def index() -> ResponseReturnValue:
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@facilitator_required
+@allow(FACILITATOR)
 def new() -> ResponseReturnValue:
     """Create a workshop from a shipped or uploaded session plan."""
     available = shipped_plans()
@@ -89,30 +64,10 @@ def new() -> ResponseReturnValue:
     form.plan_name.choices = [(name, plan.title) for name, plan in available.items()]
     problems: list[str] = []
     if form.validate_on_submit():
-        upload = form.plan_file.data
-        if upload and getattr(upload, "filename", ""):
-            raw = upload.read(MAX_PLAN_BYTES + 1)
-            filename = Path(upload.filename).name
-            if len(raw) > MAX_PLAN_BYTES:
-                problems.append(_("The plan file is too large (at most 256 KB)."))
-                source = ""
-            else:
-                try:
-                    source = raw.decode("utf-8")
-                except UnicodeDecodeError:
-                    problems.append(_("The plan file is not UTF-8 text."))
-                    source = ""
-        elif form.plan_name.data in available:
-            filename = form.plan_name.data
-            source = (Path(PLANS_DIR) / filename).read_text(encoding="utf-8")
-        else:
-            problems.append(_("Choose a plan or upload one."))
-            source = ""
-            filename = ""
-        if not problems:
-            found = plans.check_plan(source, filename)
-            problems = [problem.render(_) for problem in found]
-        if not problems:
+        filename, source = _plan_source(form)
+        if source is not None:
+            problems = [problem.render(_) for problem in plans.check_plan(source, filename)]
+        if source is not None and not problems:
             db = get_db()
             workshop = workshops.create_from_plan(
                 db, plans.load_plan(source, filename), _me(), plan_source=source
@@ -120,10 +75,28 @@ def new() -> ResponseReturnValue:
             db.commit()
             flash(_("Workshop “%(title)s” created.", title=workshop.title), "success")
             return redirect(url_for("console.workshop", workshop_id=workshop.id))
-    status = 400 if problems else 200
+    status = 400 if problems or form.errors else 200
     return render_template(
         "console/new.html", form=form, problems=problems, available=available
     ), status
+
+
+def _plan_source(form: NewWorkshopForm) -> tuple[str, str | None]:
+    """The chosen plan's file name and text; None (with the error on its field) if unreadable."""
+    upload = form.plan_file.data
+    if upload is None:
+        filename = str(form.plan_name.data)
+        return filename, (Path(PLANS_DIR) / filename).read_text(encoding="utf-8")
+    raw = upload.read(MAX_PLAN_BYTES + 1)
+    filename = Path(upload.filename or "").name
+    if len(raw) > MAX_PLAN_BYTES:
+        form.plan_file.errors.append(_("The plan file is too large (at most 256 KB)."))
+        return filename, None
+    try:
+        return filename, raw.decode("utf-8")
+    except UnicodeDecodeError:
+        form.plan_file.errors.append(_("The plan file is not UTF-8 text."))
+        return filename, None
 
 
 def owned_workshop(workshop_id: int) -> Workshop:
@@ -134,8 +107,8 @@ def owned_workshop(workshop_id: int) -> Workshop:
         abort(404)
 
 
-@bp.get("/workshops/<int:workshop_id>")
-@facilitator_required
+@bp.get(f"/workshops/{WORKSHOP_ID}")
+@allow(FACILITATOR_HERE)
 def workshop(workshop_id: int) -> ResponseReturnValue:
     """One workshop: its links, join code and viewpoints."""
     found = owned_workshop(workshop_id)
@@ -163,12 +136,6 @@ def workshop(workshop_id: int) -> ResponseReturnValue:
     )
 
 
-class DeleteWorkshopForm(FlaskForm):  # type: ignore[misc]
-    """Deleting needs the join code or the title typed again, so it is never a slip."""
-
-    confirm = StringField(_l("Type the join code or the title to confirm"))
-
-
 def _confirmed(typed: str, workshop: Workshop) -> bool:
     cleaned = " ".join(typed.split())
     return bool(cleaned) and (
@@ -177,25 +144,26 @@ def _confirmed(typed: str, workshop: Workshop) -> bool:
     )
 
 
-@bp.route("/workshops/<int:workshop_id>/delete", methods=["GET", "POST"])
-@facilitator_required
+@bp.route(f"/workshops/{WORKSHOP_ID}/delete", methods=["GET", "POST"])
+@allow(FACILITATOR_HERE)
 def delete(workshop_id: int) -> ResponseReturnValue:
     """Delete the workshop now, with every note, vote, participant and event in it."""
     from workshop.realtime.deletion import notify_deleted
 
     found = owned_workshop(workshop_id)
     form = DeleteWorkshopForm()
-    mismatch = False
     if form.validate_on_submit():
-        if _confirmed(form.confirm.data or "", found):
+        if _confirmed(form.confirm.data, found):
             db = get_db()
             removed = retention.delete_workshop(db, found)
             db.commit()
             notify_deleted(removed.workshop_id, removed.viewpoint_ids)
             flash(_("Workshop “%(title)s” and all its data were deleted.", title=removed.title))
             return redirect(url_for("console.index"))
-        mismatch = True
+        form.confirm.errors.append(
+            _("That is neither the join code nor the title. Nothing was deleted.")
+        )
     counts = retention.row_counts(get_db(), found.id)
-    return render_template(
-        "console/delete.html", workshop=found, form=form, mismatch=mismatch, counts=counts
-    ), (400 if mismatch else 200)
+    return render_template("console/delete.html", workshop=found, form=form, counts=counts), (
+        400 if form.errors else 200
+    )

@@ -8,12 +8,14 @@ from flask import Blueprint, current_app
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from workshop.views.access import ANYONE, allow
 from workshop.web import get_db
 
 bp = Blueprint("health", __name__)
 
 
 @bp.get("/healthz")
+@allow(ANYONE)
 def healthz() -> tuple[dict[str, Any], int]:
     """Report liveness and database reachability for load balancers and process managers."""
     try:

@@ -8,16 +8,25 @@ from flask_babel import gettext as _
 
 from workshop import workshops
 from workshop.views import guard
+from workshop.views.access import ANYONE, allow
+from workshop.views.forms import CodeQuery
 from workshop.web import get_db
 
 bp = Blueprint("home", __name__)
 
 
 @bp.route("/", methods=["GET"])
+@allow(ANYONE)
 def index() -> ResponseReturnValue:
     """Home: type a join code, or log in as facilitator."""
-    code = request.args.get("code", "").strip()
-    error = None
+    form = CodeQuery(formdata=request.args)
+    if not form.validate():
+        # Not a code anyone could type: say why next to the field, look nothing up.
+        code = "" if form.code.errors else str(form.code.data)
+        problem = " ".join(str(message) for message in form.code.errors)
+        return render_template("home/index.html", code=code, error=problem), 400
+    code = (form.code.data or "").strip()
+    error: str | None = None
     if code:
         # Guessing codes: refused while this address is over its limit, right or wrong.
         guard.require(guard.WRONG_CODES)

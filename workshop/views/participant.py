@@ -10,6 +10,8 @@ from workshop import participants, workshops
 from workshop.errors import DomainError
 from workshop.models import Participant, Workshop
 from workshop.views import guard
+from workshop.views.access import ANYONE, allow
+from workshop.views.forms import JoinForm, printable
 from workshop.web import (
     get_db,
     page_config,
@@ -19,6 +21,7 @@ from workshop.web import (
 
 bp = Blueprint("participant", __name__)
 COOKIE_MAX_AGE = 30 * 24 * 3600
+CODE_ECHO_LIMIT = 32
 
 
 def _workshop(code: str) -> Workshop | None:
@@ -27,8 +30,10 @@ def _workshop(code: str) -> Workshop | None:
 
 def _not_found(code: str) -> ResponseReturnValue:
     guard.spend(guard.WRONG_CODES)
-    error = _("No open workshop has the code %(code)s. Check the code on the screen.", code=code)
-    return render_template("home/index.html", code=code, error=error), 404
+    # Echo what was typed only if it could be a code: no control characters, not a novel.
+    shown = code if printable(code) and len(code) <= CODE_ECHO_LIMIT else ""
+    error = _("No open workshop has the code %(code)s. Check the code on the screen.", code=shown)
+    return render_template("home/index.html", code=shown, error=error), 404
 
 
 def _me(workshop: Workshop) -> Participant | None:
@@ -36,7 +41,14 @@ def _me(workshop: Workshop) -> Participant | None:
     return participants.identify(get_db(), workshop.id, secret)
 
 
-def _join_form(workshop: Workshop, error: str | None = None, name: str = "") -> ResponseReturnValue:
+def _form(workshop: Workshop) -> JoinForm:
+    return JoinForm(
+        slugs=[vp.slug for vp in workshop.viewpoints],
+        choose=participants.assignment(workshop) == "choose",
+    )
+
+
+def _join_form(workshop: Workshop, form: JoinForm, error: str | None = None) -> ResponseReturnValue:
     page = render_template(
         "participant/join.html",
         workshop=workshop,
@@ -45,9 +57,9 @@ def _join_form(workshop: Workshop, error: str | None = None, name: str = "") -> 
         assignment=participants.assignment(workshop),
         locked=workshop.joining_locked or workshop.phase == "closed",
         error=error,
-        display_name=name,
+        form=form,
     )
-    return page, (400 if error else 200)
+    return page, (400 if error or form.errors else 200)
 
 
 def _closed_but_mine(code: str) -> Workshop | None:
@@ -59,8 +71,13 @@ def _closed_but_mine(code: str) -> Workshop | None:
 
 
 @bp.get("/j/<code>")
+@allow(ANYONE)
 def join(code: str) -> ResponseReturnValue:
-    """The join link from the QR code: the join form, or the board when already joined."""
+    """The join link from the QR code: the join form, or the board when already joined.
+
+    Open to anyone; the board (and the page config naming the participant) only ever goes to
+    the phone holding this workshop's participant cookie.
+    """
     guard.require(guard.WRONG_CODES)
     workshop = _workshop(code) or _closed_but_mine(code)
     if workshop is None:
@@ -70,7 +87,7 @@ def join(code: str) -> ResponseReturnValue:
     use_workshop_language(workshop.language)
     me = _me(workshop)
     if me is None:
-        return _join_form(workshop)
+        return _join_form(workshop, _form(workshop))
     viewpoint = next((vp for vp in workshop.viewpoints if vp.id == me.viewpoint_id), None)
     response = make_response(
         render_template(
@@ -93,6 +110,7 @@ def join(code: str) -> ResponseReturnValue:
 
 
 @bp.post("/j/<code>")
+@allow(ANYONE)
 def join_submit(code: str) -> ResponseReturnValue:
     """Create the participant and give the phone its secret cookie."""
     guard.require(guard.WRONG_CODES)
@@ -104,16 +122,18 @@ def join_submit(code: str) -> ResponseReturnValue:
         return redirect(url_for("participant.join", code=workshop.join_code))
     # A whole room may share one address (venue wifi): generous, but a script cannot flood.
     guard.spend(guard.JOINS)
-    name = request.form.get("display_name", "")
+    form = _form(workshop)
+    if not form.validate_on_submit():
+        return _join_form(workshop, form)
     db = get_db()
     try:
         _participant, secret, _event = participants.join(
-            db, workshop, name, request.form.get("viewpoint")
+            db, workshop, form.display_name.data, form.viewpoint.data
         )
         db.commit()
     except DomainError as error:
         db.rollback()
-        return _join_form(workshop, error.as_dict(_)["message"], name)
+        return _join_form(workshop, form, error.as_dict(_)["message"])
     from workshop.realtime.broadcast import Delivery, broadcast
 
     broadcast(Delivery.of(workshop, _event))

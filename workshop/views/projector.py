@@ -10,6 +10,8 @@ from workshop import links, workshops
 from workshop.errors import NotFound
 from workshop.models import Workshop
 from workshop.qr import qr_svg
+from workshop.views.access import DISPLAY_KEY_HERE, FACILITATOR_HERE, WORKSHOP_ID, allow
+from workshop.views.forms import ProjectorQuery
 from workshop.web import (
     current_facilitator,
     get_db,
@@ -21,10 +23,9 @@ from workshop.web import (
 bp = Blueprint("projector", __name__, url_prefix="/projector")
 
 
-def viewable_workshop(workshop_id: int) -> Workshop:
+def viewable_workshop(workshop_id: int, key: str) -> Workshop:
     """The workshop if the display key matches or its facilitator is logged in; else 404."""
     db = get_db()
-    key = request.args.get("key", "")
     by_key = workshops.find_by_display_token(db, key)
     if by_key is not None and by_key.id == workshop_id:
         return by_key
@@ -37,12 +38,17 @@ def viewable_workshop(workshop_id: int) -> Workshop:
     abort(404)
 
 
-@bp.get("/<int:workshop_id>")
+@bp.get(f"/{WORKSHOP_ID}")
+@allow(FACILITATOR_HERE, DISPLAY_KEY_HERE)
 def show(workshop_id: int) -> ResponseReturnValue:
     """The wall (or one group's screen): lobby with QR code, then the live notes."""
-    workshop = viewable_workshop(workshop_id)
+    query = ProjectorQuery(formdata=request.args)
+    if not query.validate():
+        abort(404)  # a link we never printed: the same answer as a wrong key
+    key = query.key.data or ""
+    workshop = viewable_workshop(workshop_id, key)
     use_workshop_language(workshop.language)
-    slug = request.args.get("viewpoint", "")
+    slug = query.viewpoint.data or ""
     group = next((vp for vp in workshop.viewpoints if vp.slug == slug), None)
     if slug and group is None:
         abort(404)
@@ -57,7 +63,7 @@ def show(workshop_id: int) -> ResponseReturnValue:
         page_config=page_config(
             "projector",
             workshop.id,
-            key=request.args.get("key", ""),
+            key=key,
             viewpoint=group.slug if group else None,
             viewpoint_slug=group.slug if group else None,
             join_url=join,

@@ -185,6 +185,7 @@ export function canShare(board, noteIds, clusterGroup = null) {
 
 /** A short quote of a note for announcements: “Privacy van burg…”. */
 export function quote(text, max = 48) {
-  const clean = String(text || "").replace(/\s+/g, " ").trim();
-  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+  // Characters, not UTF-16 units, so an emoji is never cut in half.
+  const clean = Array.from(String(text || "").replace(/\s+/g, " ").trim());
+  return clean.length > max ? `${clean.slice(0, max - 1).join("")}…` : clean.join("");
 }

@@ -189,7 +189,8 @@ export function createOps(ctx, { onChange }) {
   function rename(clusterId, title, options = {}) {
     const b = board();
     const cluster = b.clusterById.get(clusterId);
-    const clean = String(title || "").trim().slice(0, 120);
+    // 120 characters as the server counts them (code points), never half an emoji.
+    const clean = Array.from(String(title || "").trim()).slice(0, 120).join("");
     if (!cluster || (cluster.title || "") === clean) return false;
     const old = cluster.title || "";
     const text = format(strings.cl_did_rename, { title: clean || strings.cl_untitled });

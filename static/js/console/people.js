@@ -137,8 +137,9 @@ export function createPeople(ctx) {
   }
 
   function initials(name) {
-    const parts = name.trim().split(/\s+/).filter(Boolean);
-    const letters = parts.length > 1 ? parts[0][0] + parts[parts.length - 1][0] : (parts[0] || "?").slice(0, 2);
+    // Characters, not UTF-16 units: half an emoji or 𝔇 would show as "\uFFFD".
+    const parts = name.trim().split(/\s+/).filter(Boolean).map((part) => Array.from(part));
+    const letters = parts.length > 1 ? parts[0][0] + parts[parts.length - 1][0] : (parts[0] || ["?"]).slice(0, 2).join("");
     return letters.toUpperCase();
   }
 

@@ -101,5 +101,5 @@ export function createEndorsements(rt, N, T, getOutbox) {
     }
   }
 
-  return { isEndorsed, count, set, toggle, updateControl };
+  return { isEndorsed, count, set, toggle, remember, updateControl };
 }

@@ -35,7 +35,8 @@ export function createSimilarHint({ textarea, box, T, request, enabled, skip, on
   function show(match) {
     if (shown && shown.note_id === match.note_id) return;
     shown = match;
-    const text = match.text.length > QUOTE_MAX ? `${match.text.slice(0, QUOTE_MAX - 1).trimEnd()}…` : match.text;
+    const chars = Array.from(match.text); // characters, so an emoji is never cut in half
+    const text = chars.length > QUOTE_MAX ? `${chars.slice(0, QUOTE_MAX - 1).join("").trimEnd()}…` : match.text;
     const [before, after = ""] = fmtParts(T.similar);
     const message = document.createElement("p");
     message.className = "similar__text";

@@ -183,7 +183,7 @@ export function createClusterBoard(root, container, { group = false } = {}) {
       card.vps.replaceChildren(...parts);
       card.vps.hidden = !plenary || !present.length;
       if (present.length) {
-        card.vps.setAttribute("aria-label", (S.raised_by || "{names}").replace("{names}", present.map((vp) => vp.name).join(", ")));
+        card.vps.setAttribute("aria-label", (S.raised_by || "{names}").replace("{names}", () => present.map((vp) => vp.name).join(", ")));
       }
       const colours = (plenary ? present : []).map((vp) => safeColour(vp.colour));
       const stripe = colours.length
