@@ -122,8 +122,17 @@ export function openMenu(anchor, items, options = {}) {
   const onPointer = (event) => {
     if (!el.contains(event.target)) closeMenu(false);
   };
+  // The board scrolls and reflows while notes arrive live: the menu follows its anchor rather
+  // than closing under the facilitator's hands, and closes once the anchor is gone or out of view.
+  let frame = 0;
   const onScroll = (event) => {
-    if (!el.contains(event.target)) closeMenu(false);
+    if (el.contains(event.target) || frame) return;
+    frame = requestAnimationFrame(() => {
+      frame = 0;
+      if (current?.el !== el) return;
+      if (anchor.isConnected && inView(anchor)) place(el, anchor);
+      else closeMenu(false);
+    });
   };
   document.addEventListener("pointerdown", onPointer, true);
   window.addEventListener("resize", onScroll);
@@ -134,6 +143,7 @@ export function openMenu(anchor, items, options = {}) {
       document.removeEventListener("pointerdown", onPointer, true);
       window.removeEventListener("resize", onScroll);
       document.removeEventListener("scroll", onScroll, true);
+      if (frame) cancelAnimationFrame(frame);
       el.remove();
       if (options.onClose) options.onClose();
       if (focus) {
@@ -159,6 +169,11 @@ export function closeMenu(focus = false) {
 
 export function menuOpen() {
   return current !== null;
+}
+
+function inView(anchor) {
+  const rect = anchor.getBoundingClientRect();
+  return rect.bottom > 0 && rect.top < window.innerHeight && rect.right > 0 && rect.left < window.innerWidth;
 }
 
 function place(el, anchor) {
