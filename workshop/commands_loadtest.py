@@ -24,6 +24,14 @@ LOADTEST_FACILITATOR = "loadtest@denktank.local"
 @click.option("--workshop", "reference", help="Use this workshop (id or join code; it is changed).")
 @click.option("--facilitator-link", help="Login link from `workshop facilitator link EMAIL`.")
 @click.option("--connect-rate", type=float, default=50, show_default=True, help="Phones/second.")
+@click.option(
+    "--probe-rate",
+    type=float,
+    default=2,
+    show_default=True,
+    help="Notes/second of the probe: one more phone and a wall in their own process, timing "
+    "note → wall (0: time it on the tool's own projector).",
+)
 @click.option("--allow-remote", is_flag=True, help="Allow a URL that is not this machine.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
 def loadtest(
@@ -37,6 +45,7 @@ def loadtest(
     reference: str | None,
     facilitator_link: str | None,
     connect_rate: float,
+    probe_rate: float,
     allow_remote: bool,
     as_json: bool,
 ) -> None:
@@ -63,6 +72,7 @@ def loadtest(
         server_pid=server_pid,
         workshop=reference,
         connect_rate=connect_rate,
+        probe_rate=probe_rate,
     )
     try:
         options.check()

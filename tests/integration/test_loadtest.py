@@ -76,6 +76,17 @@ def test_a_small_load_run_reports_everything_and_loses_nothing(server: LiveServe
     assert report["lost"] == 0
     assert report["duplicated"] == 0
     assert report["errors"] == 0, report["details"]["error_examples"]
+    # Connect and note → wall are timed by the probe (a phone and a wall in their own process,
+    # as real ones are): its phone connected among the tool's, and every note it posted reached
+    # its wall and was timed. The tool's own clients are timed too, separately.
+    details = report["details"]
+    probe = details["probe"]
+    assert probe["connected"] == probe["phones"] == 1
+    assert details["connect"]["count"] == 1 and details["connect_in_tool"]["count"] == 20
+    assert probe["acknowledged"] == probe["sent"] > 0
+    assert probe["unseen"] == 0
+    assert details["delivery"]["count"] == probe["acknowledged"]
+    assert details["delivery_in_tool"]["count"] == report["notes_acknowledged"]
     assert report["database_busy"] == 0
     storm = report["details"]["vote_storm"]
     assert report["over_budget"] == 0

@@ -20,6 +20,7 @@ from workshop.client import WorkshopClient, new_note_id
 from workshop.loadtest.delivery import DeliveryLog
 from workshop.loadtest.metrics import Errors, ProcessWatch, Samples
 from workshop.loadtest.phone import SimulatedPhone, cut
+from workshop.loadtest.probe_process import Probe, probe_phones
 from workshop.loadtest.report import build_report
 from workshop.loadtest.setup import Target, prepare
 from workshop.realtime import names
@@ -30,6 +31,7 @@ MAX_DURATION_S = 3600
 MAX_NOTES_PER_MINUTE = 60
 SETTLE_S = 15.0  # how long to wait for stragglers after each stage
 CONNECT_TIMEOUT_S = 20.0
+MAX_PROBE_RATE = 10.0
 
 
 @dataclass
@@ -46,6 +48,7 @@ class Options:
     server_pid: int | None = None
     workshop: str | None = None
     connect_rate: float = 50.0
+    probe_rate: float = 2.0
 
     def check(self) -> None:
         """Refuse values outside the tool's bounds."""
@@ -57,6 +60,8 @@ class Options:
             raise ValueError(f"--notes-per-minute must be 0…{MAX_NOTES_PER_MINUTE}")
         if not 1 <= self.connect_rate <= 1000:
             raise ValueError("--connect-rate must be 1…1000 phones per second")
+        if not 0 <= self.probe_rate <= MAX_PROBE_RATE:
+            raise ValueError(f"--probe-rate must be 0…{MAX_PROBE_RATE:g} notes per second")
 
 
 @dataclass
@@ -77,6 +82,7 @@ class Run:
     server: ProcessWatch | None = None
     tool: ProcessWatch = field(default_factory=lambda: ProcessWatch(os.getpid()))
     facts: dict[str, Any] = field(default_factory=dict)
+    probe: Probe | None = None
 
 
 def run(options: Options, say: Callable[[str], None]) -> dict[str, Any]:
@@ -110,6 +116,8 @@ def run(options: Options, say: Callable[[str], None]) -> dict[str, Any]:
         state.facts["workshop_id"] = target.workshop_id
     finally:
         sampler.kill()
+        if state.probe is not None:
+            state.probe.stop()
         for phone in state.phones:
             phone.close()
         for client in (state.projector, target.facilitator if target else None):
@@ -141,6 +149,17 @@ def _connect_phones(state: Run, target: Target, say: Callable[[str], None]) -> N
     options = state.options
     _stage(state, "connect")
     slugs = [str(vp["slug"]) for vp in target.viewpoints] if target.choosing else [None]
+    # The probe's few phones arrive among the tool's, on top of them (conservative: more load).
+    probed = probe_phones(options.participants) if options.probe_rate > 0 else 0
+    if probed:
+        state.probe = Probe.start(
+            options.url,
+            target,
+            phones=probed,
+            connect_over=options.participants / options.connect_rate,
+            rate=options.probe_rate,
+            duration=options.duration,
+        )
     state.phones = [
         SimulatedPhone(n, options.url, state.errors) for n in range(options.participants)
     ]
@@ -156,6 +175,8 @@ def _connect_phones(state: Run, target: Target, say: Callable[[str], None]) -> N
         gevent.sleep(1 / options.connect_rate)
     gevent.joinall(greenlets, timeout=CONNECT_TIMEOUT_S + 30)
     online = sum(1 for phone in state.phones if phone.connected_at is not None)
+    if state.probe is not None:
+        state.probe.connected(state.errors)
     state.facts["connected"] = online
     say(f"{online} of {options.participants} phones connected")
     state.phones = [phone for phone in state.phones if phone.connected_at is not None]
@@ -181,7 +202,11 @@ def _steady(state: Run, target: Target, say: Callable[[str], None]) -> None:
             phone.post_note(state.delivery, state.note_acks)
             next_at += interval * random.uniform(0.5, 1.5)
 
+    if state.probe is not None:
+        state.probe.go()
     gevent.joinall([gevent.spawn(post, phone) for phone in state.phones])
+    if state.probe is not None:
+        state.probe.finish(state.errors)
     _settle(state)
 
 
