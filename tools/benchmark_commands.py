@@ -20,9 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.support.factories import Factory  # noqa: E402
-from tests.support.realtime import facilitator_screen, join, note_id  # noqa: E402
-from workshop import create_app, migrate  # noqa: E402
+from tests.support.factories import Factory
+from tests.support.realtime import facilitator_screen, join, note_id
+from workshop import create_app, migrate
 
 
 def main() -> None:
