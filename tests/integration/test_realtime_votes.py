@@ -21,7 +21,7 @@ from tests.support.realtime import (
     note_id,
     projector_screen,
 )
-from workshop.models import Vote, Workshop
+from workshop.models import Event, Vote, Workshop
 
 BOTH = {"mode": "both", "dots_per_participant": 5, "max_dots_per_item": 3}
 
@@ -141,6 +141,52 @@ def test_many_tabs_at_once_never_exceed_the_budget(app: Flask, room: VoteRoom, s
     assert sum(1 for ack in results if ack["ok"]) == 5
     assert scalar(select(func.sum(Vote.dots))) == 5
     assert scalar(select(func.max(Vote.dots))) <= 3
+
+
+def test_a_burst_of_dots_from_many_phones_is_applied_exactly(
+    app: Flask, room: VoteRoom, scalar: Any
+) -> None:
+    # Twelve phones each tap six dots at the same moment (one more than their budget) and send
+    # their first one twice, as a phone does when an ack is late. Dots arriving together are
+    # applied in one transaction (realtime/lane.py); none may be lost, doubled or leave a gap.
+    phones = [join(app, room.workshop, f"P{n}", "gemeenten")[1] for n in range(12)]
+    start = scalar(select(func.max(Event.seq)))
+    room.console.take()
+    items = [room.item(0), room.item(1), {"target_type": "note", "target_id": room.loose}]
+    acks: dict[int, list[dict[str, Any]]] = {n: [] for n in range(len(phones))}
+
+    def tap(n: int) -> None:
+        first = {"op_id": uuid.uuid4().hex, **items[n % 3]}
+        acks[n].append(phones[n].call("vote:add", first))
+        for k in range(1, 6):
+            acks[n].append(phones[n].emit("vote:add", items[(n + k) % 3]))
+        acks[n].append(phones[n].call("vote:add", first))
+
+    threads = [threading.Thread(target=tap, args=(n,)) for n in range(len(phones))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    for answers in acks.values():
+        *taps, again = answers
+        assert [a["ok"] for a in taps] == [True] * 5 + [False], answers
+        assert taps[-1]["code"] == "conflict"
+        assert again["ok"] and again["seq"] == taps[0]["seq"]  # the same dot, not a second one
+        # The refusal tells the phone what it holds: its five dots.
+        assert sum(v["dots"] for v in taps[-1]["me"]["votes"]) == 5
+    assert scalar(select(func.sum(Vote.dots))) == 12 * 5
+    seqs = sorted(scalar_list(app, select(Event.seq).where(Event.workshop_id == room.workshop.id)))
+    assert seqs == list(range(1, seqs[-1] + 1)), "seqs must stay gap-free"
+    assert seqs[-1] == start + 12 * 5
+    changed = [fact for name, fact in room.console.take() if name == "vote:changed"]
+    assert sorted(fact["seq"] for fact in changed) == list(range(start + 1, start + 61))
+
+
+def scalar_list(app: Flask, statement: Any) -> list[Any]:
+    """Every value of a one-column query, in a short read transaction of its own."""
+    with app.extensions["workshop.read_sessionmaker"]() as session:
+        return list(session.scalars(statement))
 
 
 def test_risk_scores_and_unrating(room: VoteRoom) -> None:

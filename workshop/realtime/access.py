@@ -1,7 +1,7 @@
 """Who may use each Socket.IO event: one table, filled by the registrations themselves.
 
 Every handler of the namespace "/" is registered through ``register`` (commands in
-``handlers.command``, read-only requests in ``requests``, connect and disconnect in
+``commands.command``, read-only requests in ``requests``, connect and disconnect in
 ``connections``), which declares its roles in ``ACCESS`` in the same call, so the table cannot
 drift from what the server answers. ``tests/integration/test_authz_events.py`` fails for an
 event in python-socketio's handler table that has no declaration.

@@ -1,14 +1,10 @@
-"""Socket.IO commands: authorise, validate, call the domain, commit, broadcast, acknowledge."""
+"""Socket.IO commands: every command the clients may send, with its roles and domain call.
+
+The shared path (authorise, throttle, validate, domain, commit, broadcast, ack) is in
+``commands.py``; here each command names its roles and the domain operation behind it.
+"""
 
 from __future__ import annotations
-
-import logging
-from collections.abc import Callable
-from typing import Any
-
-from flask_babel import gettext as _
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
 
 from workshop import (
     clusters,
@@ -20,145 +16,10 @@ from workshop import (
     results,
     votes,
 )
-from workshop.actors import FACILITATOR, PARTICIPANT, Actor
-from workshop.errors import DomainError, DuplicateOperation, Forbidden, NotFound
-from workshop.models import Event, Participant, Workshop
-from workshop.realtime import (
-    access,
-    names,
-    requests,  # noqa: F401  (registers the read-only requests)
-    schemas,
-    throttle,
-)
-from workshop.realtime.broadcast import Delivery, broadcast
-from workshop.realtime.connections import (
-    Connection,
-    actor_for,
-    current_connection,
-    reader_db,
-    writer_db,
-)
-from workshop.realtime.refusals import refuse
-from workshop.realtime.replies import REPLIES
-from workshop.web import (
-    use_workshop_language,
-)
-
-log = logging.getLogger(__name__)
-
-
-# A copy of a command waits this long for the first copy's answer, then does the work itself.
-REPLY_WAIT_S = 30.0
-
-# Most operations write one fact; a few (erasure) write several, acked with the last seq.
-Operation = Callable[[Session, Workshop, Actor, dict[str, Any], str], Event | list[Event]]
-
-
-def command(
-    name: str, roles: frozenset[str], operation: Operation, *, acks_mine: bool = False
-) -> None:
-    """Register a command: the shared authorise → validate → domain → commit → broadcast → ack.
-
-    ``roles`` go into the access table (``access.ACCESS``) in the same step. The payload is
-    checked against the event's schema (``schemas.SCHEMAS``) after the role and the throttle;
-    the operation gets only the keys the client set, unknown ones dropped. With ``acks_mine``
-    a phone's ack also carries its own votes (``me``): the room's facts hide them, and the
-    phone needs the server's truth after every answer, also a refusal.
-    """
-
-    def handler(payload: Any = None) -> dict[str, Any]:
-        connection = current_connection()
-        if connection is None or connection.role not in roles:
-            return refuse(connection, Forbidden())
-        throttled = throttle.refusal(connection)
-        if throttled is not None:
-            return throttled
-        try:
-            payload = schemas.check(name, payload)
-        except DomainError as error:
-            return refuse(connection, error)
-        op_id: str = payload["op_id"]
-        key = (connection.workshop_id, connection.role, connection.participant_id, op_id)
-        first, entry = REPLIES.claim(key)
-        if not first:
-            # A copy sent again while (or after) the first one is answered: its answer, no work.
-            # A late copy's own votes are read again: the phone may have voted since.
-            late = entry.done.is_set()
-            earlier = REPLIES.wait(entry, REPLY_WAIT_S)
-            if earlier is not None:
-                return _with_mine(earlier, connection, acks_mine) if late else earlier
-        answer: dict[str, Any] | None = None
-        try:
-            answer = apply(connection, payload, op_id)
-            return answer
-        finally:
-            if first:
-                # "Try again" answers are not final: a later copy must do the work.
-                final = answer is not None and not answer.get("retry")
-                REPLIES.finish(key, entry, answer if final else None)
-
-    def apply(connection: Connection, payload: dict[str, Any], op_id: str) -> dict[str, Any]:
-        db = writer_db()
-        try:
-            workshop = db.get(Workshop, connection.workshop_id)
-            if workshop is None:
-                raise NotFound()
-            use_workshop_language(workshop.language)
-            actor = actor_for(db, connection)
-            produced = operation(db, workshop, actor, payload, op_id)
-            mine = (
-                votes.mine(db, actor.participant)
-                if acks_mine and actor.participant is not None
-                else None
-            )
-            # Before the commit: reading the viewpoints afterwards would open a second
-            # transaction, which on SQLite takes the write lock once more.
-            deliveries = [
-                Delivery.of(workshop, event)
-                for event in (produced if isinstance(produced, list) else [produced])
-            ]
-            db.commit()
-        except DuplicateOperation as duplicate:
-            db.rollback()
-            return _with_mine(
-                {"ok": True, "seq": duplicate.event_seq, "duplicate": True}, connection, acks_mine
-            )
-        except DomainError as error:
-            db.rollback()
-            return _with_mine(error.as_dict(_), connection, acks_mine)
-        except SQLAlchemyError:
-            db.rollback()
-            log.exception("database error in %s", name)
-            # Not applied: the client keeps it in its outbox and tries again.
-            return {
-                "ok": False,
-                "code": "unavailable",
-                "retry": True,
-                "message": _("The server is busy; your change will be sent again."),
-            }
-        finally:
-            db.close()
-        for delivery in deliveries:
-            broadcast(delivery)
-        ack: dict[str, Any] = {"ok": True, "seq": deliveries[-1].seq}
-        if mine is not None:
-            ack["me"] = mine
-        return ack
-
-    handler.__name__ = "on_" + name.replace(":", "_")
-    access.register(name, roles, handler, kind=access.COMMAND)
-
-
-def _with_mine(ack: dict[str, Any], connection: Connection, acks_mine: bool) -> dict[str, Any]:
-    """Add the phone's own votes to an ack that was not applied (refused or a replay)."""
-    if not acks_mine or connection.role != PARTICIPANT:
-        return ack
-    with reader_db() as db:
-        me = db.get(Participant, connection.participant_id)
-        if me is not None:
-            ack["me"] = votes.mine(db, me)
-    return ack
-
+from workshop.actors import FACILITATOR, PARTICIPANT
+from workshop.realtime import names
+from workshop.realtime.commands import command
+from workshop.realtime.lane import Operation
 
 ANYONE = frozenset({PARTICIPANT, FACILITATOR})
 ONLY_FACILITATOR = frozenset({FACILITATOR})
@@ -320,8 +181,8 @@ def _dots(delta: int) -> Operation:
     )
 
 
-command(names.VOTE_ADD, ANYONE, _dots(+1), acks_mine=True)
-command(names.VOTE_REMOVE, ANYONE, _dots(-1), acks_mine=True)
+command(names.VOTE_ADD, ANYONE, _dots(+1), acks_mine=True, batched=True)
+command(names.VOTE_REMOVE, ANYONE, _dots(-1), acks_mine=True, batched=True)
 command(
     names.RISK_SCORE,
     ANYONE,
