@@ -106,7 +106,8 @@ class Commands:
             if seq < self._me_seq:
                 return
             self._me_seq = seq
-        self.snapshot["me"] = {**me, "votes": mine["votes"], "ratings": mine["ratings"]}
+        # A dot's ack carries the dots, a rating's both: keep what an ack does not mention.
+        self.snapshot["me"] = {**me, **{k: mine[k] for k in ("votes", "ratings") if k in mine}}
 
     def _call(self, name: str, body: Any, timeout: float, need_ready: bool = True) -> Any:
         """Emit with an ack callback; the answer, or Disconnected / TimeoutError."""

@@ -58,6 +58,15 @@ def loadtest(
     from workshop.loadtest.runner import Options, run
     from workshop.loadtest.setup import is_loopback
 
+    try:
+        import websocket  # noqa: F401  (websocket-client: without it python-socketio only polls)
+    except ImportError:
+        click.echo(
+            "error: the load tool needs websocket-client: "
+            "pip install 'denktank-workshop[loadtest]'",
+            err=True,
+        )
+        sys.exit(2)
     if not is_loopback(url) and not allow_remote:
         click.echo(f"error: {url} is not this machine; pass --allow-remote to load it", err=True)
         sys.exit(2)

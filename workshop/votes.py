@@ -125,6 +125,11 @@ def mine(db: Session, participant: Participant) -> dict[str, Any]:
     return {"votes": my_votes(db, participant), "ratings": my_ratings(db, participant)}
 
 
+def mine_dots(db: Session, participant: Participant) -> dict[str, Any]:
+    """What a dot changes of a phone's own votes: its dots (its ratings stay as they were)."""
+    return {"votes": my_votes(db, participant)}
+
+
 def proxy_votes(db: Session, workshop: Workshop) -> dict[str, list[dict[str, Any]]]:
     """The dots and ratings the facilitator entered for proxies (for the console's snapshot)."""
     proxies = select(Participant.id).where(

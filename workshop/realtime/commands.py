@@ -14,7 +14,6 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 
-from workshop import votes
 from workshop.actors import PARTICIPANT
 from workshop.errors import DomainError, DuplicateOperation, Forbidden, NotFound
 from workshop.models import Participant, Workshop
@@ -32,7 +31,7 @@ from workshop.realtime.connections import (
     reader_db,
     writer_db,
 )
-from workshop.realtime.lane import LANE, Job, Operation, Outcome
+from workshop.realtime.lane import LANE, Job, MineOf, Operation, Outcome
 from workshop.realtime.refusals import refuse
 from workshop.realtime.replies import REPLIES
 from workshop.web import use_workshop_language
@@ -49,14 +48,14 @@ def command(
     roles: frozenset[str],
     operation: Operation,
     *,
-    acks_mine: bool = False,
+    mine_of: MineOf | None = None,
     batched: bool = False,
 ) -> None:
     """Register a command: the shared authorise → validate → domain → commit → broadcast → ack.
 
     ``roles`` go into the access table (``access.ACCESS``) in the same step. The payload is
     checked against the event's schema (``schemas.SCHEMAS``) after the role and the throttle;
-    the operation gets only the keys the client set, unknown ones dropped. With ``acks_mine``
+    the operation gets only the keys the client set, unknown ones dropped. With ``mine_of``
     a phone's ack also carries its own votes (``me``): the room's facts hide them, and the
     phone needs the server's truth after every answer, also a refusal. ``batched`` commands
     go through the lane (``lane.py``): a burst of them is applied in one transaction.
@@ -82,7 +81,7 @@ def command(
             late = entry.done.is_set()
             earlier = REPLIES.wait(entry, REPLY_WAIT_S)
             if earlier is not None:
-                return _with_mine(earlier, connection, acks_mine) if late else earlier
+                return _with_mine(earlier, connection, mine_of) if late else earlier
         answer: dict[str, Any] | None = None
         try:
             answer = apply(connection, payload, op_id)
@@ -96,10 +95,10 @@ def command(
     def apply(connection: Connection, payload: dict[str, Any], op_id: str) -> dict[str, Any]:
         if batched:
             app = current_app._get_current_object()  # type: ignore[attr-defined]
-            outcome = LANE.submit(Job(app, connection, payload, op_id, operation, acks_mine))
+            outcome = LANE.submit(Job(app, connection, payload, op_id, operation, mine_of))
         else:
-            outcome = _apply_alone(name, operation, connection, payload, op_id, acks_mine)
-        return _answer(outcome, connection, acks_mine)
+            outcome = _apply_alone(name, operation, connection, payload, op_id, mine_of)
+        return _answer(outcome, connection, mine_of)
 
     handler.__name__ = "on_" + name.replace(":", "_")
     access.register(name, roles, handler, kind=access.COMMAND)
@@ -111,7 +110,7 @@ def _apply_alone(
     connection: Connection,
     payload: dict[str, Any],
     op_id: str,
-    acks_mine: bool,
+    mine_of: MineOf | None,
 ) -> Outcome:
     """One command in its own transaction, then its facts broadcast."""
     db = writer_db()
@@ -123,8 +122,8 @@ def _apply_alone(
         actor = actor_for(db, connection)
         produced = operation(db, workshop, actor, payload, op_id)
         mine = (
-            votes.mine(db, actor.participant)
-            if acks_mine and actor.participant is not None
+            mine_of(db, actor.participant)
+            if mine_of is not None and actor.participant is not None
             else None
         )
         # Before the commit: reading the viewpoints afterwards would open a second
@@ -151,7 +150,7 @@ def _apply_alone(
     return Outcome("ok", seq=deliveries[-1].seq, mine=mine, deliveries=deliveries)
 
 
-def _answer(outcome: Outcome, connection: Connection, acks_mine: bool) -> dict[str, Any]:
+def _answer(outcome: Outcome, connection: Connection, mine_of: MineOf | None) -> dict[str, Any]:
     """The ack for a command's outcome, in the workshop's language."""
     if outcome.language:
         use_workshop_language(outcome.language)
@@ -176,15 +175,17 @@ def _answer(outcome: Outcome, connection: Connection, acks_mine: bool) -> dict[s
     if outcome.mine is not None:
         answer["me"] = outcome.mine
         return answer
-    return _with_mine(answer, connection, acks_mine)
+    return _with_mine(answer, connection, mine_of)
 
 
-def _with_mine(ack: dict[str, Any], connection: Connection, acks_mine: bool) -> dict[str, Any]:
+def _with_mine(
+    ack: dict[str, Any], connection: Connection, mine_of: MineOf | None
+) -> dict[str, Any]:
     """Add the phone's own votes to an ack that was not applied (refused or a replay)."""
-    if not acks_mine or connection.role != PARTICIPANT:
+    if mine_of is None or connection.role != PARTICIPANT:
         return ack
     with reader_db() as db:
         me = db.get(Participant, connection.participant_id)
         if me is not None:
-            ack["me"] = votes.mine(db, me)
+            ack["me"] = mine_of(db, me)
     return ack

@@ -181,8 +181,8 @@ def _dots(delta: int) -> Operation:
     )
 
 
-command(names.VOTE_ADD, ANYONE, _dots(+1), acks_mine=True, batched=True)
-command(names.VOTE_REMOVE, ANYONE, _dots(-1), acks_mine=True, batched=True)
+command(names.VOTE_ADD, ANYONE, _dots(+1), mine_of=votes.mine_dots, batched=True)
+command(names.VOTE_REMOVE, ANYONE, _dots(-1), mine_of=votes.mine_dots, batched=True)
 command(
     names.RISK_SCORE,
     ANYONE,
@@ -197,7 +197,7 @@ command(
         on_behalf_of=p.get("participant_id"),
         op_id=op,
     ),
-    acks_mine=True,
+    mine_of=votes.mine,
 )
 command(
     names.PROXY_ADD,

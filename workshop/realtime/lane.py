@@ -26,10 +26,9 @@ from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from workshop import votes
 from workshop.actors import Actor
 from workshop.errors import DomainError, DuplicateOperation, NotFound
-from workshop.models import Event, Workshop
+from workshop.models import Event, Participant, Workshop
 from workshop.realtime.broadcast import Delivery, broadcast
 from workshop.realtime.connections import Connection, actor_for, writer_db
 from workshop.realtime.server import socketio
@@ -38,6 +37,8 @@ log = logging.getLogger(__name__)
 
 # Most operations write one fact; a few (erasure) write several, acked with the last seq.
 Operation = Callable[[Session, Workshop, Actor, dict[str, Any], str], Event | list[Event]]
+# What of a phone's own votes its ack carries (``votes.mine`` and the like).
+MineOf = Callable[[Session, Participant], dict[str, Any]]
 
 # A burst is cut into transactions of at most this many commands: the write lock is not held
 # for long, and the first acks of a storm leave early.
@@ -69,7 +70,7 @@ class Job:
     payload: dict[str, Any]
     op_id: str
     operation: Operation
-    acks_mine: bool
+    mine_of: MineOf | None
     done: threading.Event = field(default_factory=threading.Event)
     outcome: Outcome | None = None
 
@@ -168,8 +169,8 @@ def _apply_one(db: Session, workshop: Workshop, job: Job) -> Outcome:
             # transaction, which on SQLite takes the write lock once more.
             deliveries = [Delivery.of(workshop, event) for event in events]
             mine = (
-                votes.mine(db, actor.participant)
-                if job.acks_mine and actor.participant is not None
+                job.mine_of(db, actor.participant)
+                if job.mine_of is not None and actor.participant is not None
                 else None
             )
         return Outcome("ok", seq=deliveries[-1].seq, mine=mine, deliveries=deliveries)
@@ -186,13 +187,13 @@ def _apply_one(db: Session, workshop: Workshop, job: Job) -> Outcome:
 
 def _mine(db: Session, job: Job) -> dict[str, Any] | None:
     """A phone's own votes as this transaction sees them, for a command not applied."""
-    if not job.acks_mine or job.connection.participant_id is None:
+    if job.mine_of is None or job.connection.participant_id is None:
         return None
     try:
         actor = actor_for(db, job.connection)
     except DomainError:
         return None
-    return votes.mine(db, actor.participant) if actor.participant is not None else None
+    return job.mine_of(db, actor.participant) if actor.participant is not None else None
 
 
 LANE = Lane()

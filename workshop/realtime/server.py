@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from typing import Any
 
@@ -10,6 +11,9 @@ from flask_socketio import SocketIO
 
 socketio = SocketIO()
 log = logging.getLogger(__name__)
+
+# Allocations between two collections of the young generation (Python's default: 700).
+GC_YOUNG_THRESHOLD = 50_000
 
 
 def init_app(app: Flask, async_mode: str) -> None:
@@ -56,6 +60,20 @@ def _drop_malformed_packets() -> None:
     eio.on("message", tolerant)
 
 
+def _tune_garbage_collector() -> None:
+    """Keep Python's cycle collector from stalling the event loop under load.
+
+    What exists at start (the app, the templates, pandas, scikit-learn, matplotlib) lives as
+    long as the process, yet every full collection walked all of it again: in a vote storm a
+    third of the server's time went to collections started by whatever allocated next. Frozen,
+    those objects are left out; and with a larger young generation, collections come less
+    often (most garbage is freed by reference counting anyway).
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
+
+
 def serve(app: Flask, host: str, port: int) -> None:
     """Run the gevent server (the process must be monkey-patched already)."""
     from gevent import pywsgi
@@ -91,6 +109,7 @@ def serve(app: Flask, host: str, port: int) -> None:
         def log_request(self) -> None:
             privacy.log_request(self, access_log)
 
+    _tune_garbage_collector()
     if app.config.get("WORKSHOP_MESSAGE_QUEUE"):
         from workshop.realtime import heartbeat
 
