@@ -91,9 +91,13 @@ def test_a_small_load_run_reports_everything_and_loses_nothing(server: LiveServe
     storm = report["details"]["vote_storm"]
     assert report["over_budget"] == 0
     assert report["votes_lost"] == 0
-    # Each phone tried one dot more than its budget: exactly that one was refused.
-    assert storm["accepted"] == 20 * storm["budget"] == storm["stored"]
-    assert storm["refused"] == 20
+    # Each phone (the tool's 20 and the probe's one) tried one dot more than its budget:
+    # exactly that one was refused. The probe timed its own dots' acks.
+    voters = 20 + report["details"]["probe"]["phones"]
+    assert storm["accepted"] == voters * storm["budget"] == storm["stored"]
+    assert storm["refused"] == voters
+    assert storm["ack"]["count"] == storm["budget"] + 1
+    assert storm["ack_in_tool"]["count"] == 20 * (storm["budget"] + 1)
     assert report["reconnect_all_resynced_s"] is not None
     assert report["details"]["reconnect_storm"]["count"] == 21  # the phones and the projector
     assert report["server_rss_max_mb"] >= report["server_rss_steady_mb"] > 0

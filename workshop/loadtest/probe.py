@@ -1,24 +1,27 @@
-"""A few phones and a projector in a process of their own, timing connect and note → projector.
+"""A few phones and a projector in a process of their own, timing what a person would notice.
 
 The load tool stands in for hundreds of phones in one process; a fact for all of them reaches
-that process as hundreds of websocket messages, and any one client's copy waits its turn behind
-the others, as does a phone's first sync while hundreds of others are busy. Real phones and a
-real wall are devices of their own, so the probe is too. The load tool starts it
-(``python -m workshop.loadtest.probe``) with the connect stage:
+that process as hundreds of websocket messages, and any one client's copy (an ack, a phone's
+first sync, the wall's note) waits its turn behind the others. Real phones and a real wall are
+devices of their own, so the probe is too. The load tool starts it
+(``python -m workshop.loadtest.probe``) with the connect stage and steers it a line at a time:
 
-1. it connects a projector, then joins and connects ``--phones`` phones spread over
+1. at start it connects a projector, then joins and connects ``--phones`` phones spread over
    ``--connect-over`` seconds (among the tool's arriving phones), timing each from the join
-   form's answer to the first sync, like the tool does; prints ``{"connect_ms": [...]}``;
-2. on a line ``go`` on its standard input it posts ``--rate`` notes a second for ``--duration``
-   seconds (round robin over its phones) and times each from just before the phone sends it to
-   the moment the projector receives it; both ends in this process, on one monotonic clock;
-3. prints one JSON object with the timings and exits. Bounded in time and count.
+   form's answer to the first sync, like the tool does; prints ``{"stage": "connected", …}``;
+2. ``notes``: posts ``--rate`` notes a second for ``--duration`` seconds (round robin over its
+   phones), timing each from just before the phone sends it to the moment the projector
+   receives it, both ends on this process's monotonic clock; prints ``{"stage": "notes", …}``;
+3. ``storm {"targets": […], "budget": N}``: every phone casts its budget plus one dot within
+   about a second, like the tool's phones at the same moment; prints ``{"stage": "storm", …}``;
+4. ``stop`` (or the end of its input): disconnects and exits. Bounded in time and count.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import random
 import sys
 import threading
 import time
@@ -32,6 +35,7 @@ MAX_RATE = 10.0  # notes a second over all the probe's phones (each may send 3 a
 MAX_PHONES = 50
 CONNECT_TIMEOUT_S = 20.0
 SETTLE_S = 10.0
+STORM_BOUND_S = 120.0
 
 
 class Timings:
@@ -130,6 +134,66 @@ def post_notes(
     return errors
 
 
+def cast_dots(phones: list[WorkshopClient], storm: dict[str, Any]) -> dict[str, Any]:
+    """Every phone sends its budget plus one dot within about a second, as in the tool's storm.
+
+    Timed from the first attempt to the answer (a refusal for the dot too many is an answer).
+    """
+    targets: list[dict[str, str]] = storm["targets"]
+    budget = int(storm["budget"])
+    ack_ms: list[float] = []
+    held: list[int] = []
+    accepted = refused = 0
+    errors: list[str] = []
+    lock = threading.Lock()
+
+    def cast(index: int, phone: WorkshopClient) -> None:
+        nonlocal accepted, refused
+        time.sleep(random.uniform(0, 1.0))
+        threads = [
+            threading.Thread(target=dot, args=(phone, targets[(index + k) % len(targets)]))
+            for k in range(budget + 1)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        me = phone.snapshot.get("me") or {}
+        with lock:
+            held.append(sum(int(v.get("dots", 0)) for v in me.get("votes", [])))
+
+    def dot(phone: WorkshopClient, target: dict[str, str]) -> None:
+        nonlocal accepted, refused
+        started = time.monotonic()
+        try:
+            ack = phone.send(names.VOTE_ADD, dict(target))
+        except Exception as error:  # noqa: BLE001 - a finding, reported
+            with lock:
+                errors.append(f"vote:add: {error!r}")
+            return
+        with lock:
+            ack_ms.append(round((time.monotonic() - started) * 1000, 1))
+            if ack.get("ok"):
+                accepted += 1
+            elif ack.get("code") == "conflict":
+                refused += 1
+            else:
+                errors.append(f"vote:add: {ack.get('code')}: {ack.get('message')}")
+
+    casters = [threading.Thread(target=cast, args=(n, p)) for n, p in enumerate(phones)]
+    for thread in casters:
+        thread.start()
+    for thread in casters:
+        thread.join(STORM_BOUND_S)
+    return {
+        "ack_ms": ack_ms,
+        "accepted": accepted,
+        "refused": refused,
+        "over_budget": sum(max(0, h - budget) for h in held),
+        "errors": errors[:20],
+    }
+
+
 def _say(result: dict[str, Any]) -> None:
     sys.stdout.write(json.dumps(result) + "\n")
     sys.stdout.flush()
@@ -158,27 +222,31 @@ def main(argv: list[str] | None = None) -> int:
     phones, connect_ms, errors = connect_phones(
         args.url, args.code, args.viewpoint, args.phones, args.connect_over
     )
+    _say({"stage": "connected", "connect_ms": connect_ms, "errors": errors})
     try:
-        _say({"connect_ms": connect_ms, "errors": errors})
-        if sys.stdin.readline().strip() == "go":
-            errors += post_notes(phones, timings, args.rate, args.duration)
+        # Then what the tool asks for, a line at a time, until "stop" (or the end of input).
+        for line in sys.stdin:
+            word, _, rest = line.strip().partition(" ")
+            if word == "notes":
+                failed = post_notes(phones, timings, args.rate, args.duration)
+                _say(
+                    {
+                        "stage": "notes",
+                        "sent": len(timings.sent_at),
+                        "acknowledged": len(timings.acked),
+                        "unseen": timings.unseen(),
+                        "latencies_ms": timings.latencies_ms(),
+                        "ack_ms": [round(s * 1000, 1) for s in timings.ack_s],
+                        "errors": failed[:20],
+                    }
+                )
+            elif word == "storm":
+                _say({"stage": "storm", **cast_dots(phones, json.loads(rest))})
+            else:
+                break
     finally:
         for client in (*phones, projector):
             client.close()
-    _say(
-        {
-            "phones": args.phones,
-            "connected": len(phones),
-            "connect_ms": connect_ms,
-            "sent": len(timings.sent_at),
-            "acknowledged": len(timings.acked),
-            "unseen": timings.unseen(),
-            "latencies_ms": timings.latencies_ms(),
-            "ack_ms": [round(s * 1000, 1) for s in timings.ack_s],
-            "errors": errors[:20],
-            "error_count": len(errors),
-        }
-    )
     return 0
 
 

@@ -21,6 +21,7 @@ MAX_PROBE_PHONES = 25
 PHONES_PER_PROBE_PHONE = 20
 STARTUP_S = 30.0  # Python, imports, a projector socket: bounded
 SETTLE_S = 15.0
+STORM_S = 180.0  # the probe's storm answer, bounded (its own dots give up after 5 attempts)
 
 
 def probe_phones(participants: int) -> int:
@@ -39,6 +40,7 @@ class Probe:
         self.budget_s = budget_s
         self.connect_ms: list[float] = []
         self.result: dict[str, Any] = {}
+        self.storm_result: dict[str, Any] = {}
 
     @classmethod
     def start(
@@ -96,7 +98,7 @@ class Probe:
     def connected(self, errors: Errors) -> int:
         """Wait for the probe's phones to be in; how many connected (their times are kept)."""
         report = self._line(self.budget_s)
-        if report is None:
+        if report is None or report.get("stage") != "connected":
             self._failed(errors, "connecting")
             return 0
         self.connect_ms = [float(ms) for ms in report.get("connect_ms", [])]
@@ -104,28 +106,50 @@ class Probe:
             errors.add("connect", f"probe: {error}")
         return len(self.connect_ms)
 
-    def go(self) -> None:
-        """Start posting notes."""
-        if self.process.poll() is None and self.process.stdin is not None:
-            with contextlib.suppress(OSError):
-                self.process.stdin.write("go\n")
-                self.process.stdin.flush()
+    def _ask(self, line: str) -> bool:
+        if self.process.poll() is not None or self.process.stdin is None:
+            return False
+        try:
+            self.process.stdin.write(line + "\n")
+            self.process.stdin.flush()
+        except OSError:
+            return False
+        return True
 
-    def finish(self, errors: Errors) -> None:
-        """Wait for the probe's notes to settle and keep its timings."""
-        report = self._line(SETTLE_S + 30)
-        if report is None:
+    def start_notes(self) -> None:
+        """Start posting notes (for the steady stage's duration)."""
+        self._ask("notes")
+
+    def notes(self, errors: Errors, duration: float) -> None:
+        """Wait for the notes to settle on the probe's wall and keep their timings."""
+        report = self._line(duration + STARTUP_S + SETTLE_S)
+        if report is None or report.get("stage") != "notes":
             self._failed(errors, "posting")
             return
-        self.result = report
+        self.result.update(report)
         for error in report.get("errors", []):
             errors.add("probe", str(error))
         if report.get("unseen"):
             errors.add("probe_unseen", f"{report['unseen']} probe notes never reached its wall")
-        self.stop()
+
+    def start_storm(self, targets: list[dict[str, str]], budget: int) -> None:
+        """Cast the probe's dots now, alongside the tool's."""
+        self._ask("storm " + json.dumps({"targets": targets, "budget": budget}))
+
+    def storm(self, errors: Errors) -> dict[str, Any]:
+        """The probe's storm: its acks' times, accepted and refused dots, dots over budget."""
+        report = self._line(STORM_S)
+        if report is None or report.get("stage") != "storm":
+            self._failed(errors, "vote storm")
+            return {}
+        for error in report.get("errors", []):
+            errors.add("probe", str(error))
+        self.storm_result = report
+        return report
 
     def stop(self) -> None:
         """End the process (it has printed what it measured, or it never will)."""
+        self._ask("stop")
         if self.process.poll() is None:
             with contextlib.suppress(OSError):
                 if self.process.stdin is not None:

@@ -27,7 +27,9 @@ def build_report(state: Run) -> dict[str, Any]:
     in_tool = state.delivery.latency.summary()
     delivery = _summary(probe["latencies_ms"]) if probe.get("latencies_ms") else in_tool
     storm = facts.get("vote_storm")
-    votes = state.vote_acks.summary()
+    votes_in_tool = state.vote_acks.summary()
+    storm_probe = state.probe.storm_result if state.probe is not None else {}
+    votes = _summary(storm_probe["ack_ms"]) if storm_probe.get("ack_ms") else votes_in_tool
     resync = state.resync.summary()
     report: dict[str, Any] = {
         "url": options.url,
@@ -64,18 +66,22 @@ def build_report(state: Run) -> dict[str, Any]:
             "delivery": delivery,
             "delivery_in_tool": in_tool,
             "probe": {
+                "phones": state.probe.phones,
+                "connected": len(state.probe.connect_ms),
                 **{
                     k: v
                     for k, v in probe.items()
-                    if k not in ("latencies_ms", "connect_ms", "ack_ms")
+                    if k not in ("latencies_ms", "connect_ms", "ack_ms", "stage")
                 },
                 "note_ack": _summary(probe.get("ack_ms", [])),
+                "vote_storm": {k: v for k, v in storm_probe.items() if k not in ("ack_ms", "stage")}
+                or None,
                 "connect": connect if state.probe and state.probe.connect_ms else None,
                 "delivery": delivery if probe.get("latencies_ms") else None,
             }
             if state.probe is not None
             else None,
-            "vote_storm": {**storm, "ack": votes} if storm else None,
+            "vote_storm": {**storm, "ack": votes, "ack_in_tool": votes_in_tool} if storm else None,
             "phase_change_resync": {
                 **state.phase_resync.summary(),
                 "all_s": facts.get("phase_resync_all_s"),

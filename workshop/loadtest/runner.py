@@ -203,10 +203,10 @@ def _steady(state: Run, target: Target, say: Callable[[str], None]) -> None:
             next_at += interval * random.uniform(0.5, 1.5)
 
     if state.probe is not None:
-        state.probe.go()
+        state.probe.start_notes()
     gevent.joinall([gevent.spawn(post, phone) for phone in state.phones])
     if state.probe is not None:
-        state.probe.finish(state.errors)
+        state.probe.notes(state.errors, options.duration)
     _settle(state)
 
 
@@ -296,12 +296,20 @@ def _vote_storm(state: Run, target: Target, say: Callable[[str], None]) -> None:
         accepted[0] += sum(1 for task in tasks if task.value)
         refused[0] += sum(1 for task in tasks if not task.value)
 
+    if state.probe is not None:
+        state.probe.start_storm(targets, budget)
     gevent.joinall([gevent.spawn(cast, phone) for phone in state.phones], timeout=120)
+    probed = state.probe.storm(state.errors) if state.probe is not None else {}
     _stage(state, "after-storm")
     reply = _ask(console, names.RESULTS_GET)
     items = (reply.get("results") or {}).get("items", []) if reply.get("ok") else []
     stored = sum(int(item.get("dots", 0)) for item in items)
     over_phones = sum(max(0, phone.dots_held() - budget) for phone in state.phones)
+    over_phones += int(probed.get("over_budget", 0))
+    # The probe's phones vote too (on top of the tool's): the stored tallies hold their dots.
+    accepted[0] += int(probed.get("accepted", 0))
+    refused[0] += int(probed.get("refused", 0))
+    voters = len(state.phones) + (state.probe.phones if state.probe is not None else 0)
     state.facts["vote_storm"] = {
         "items": len(targets),
         "budget": budget,
@@ -309,7 +317,7 @@ def _vote_storm(state: Run, target: Target, say: Callable[[str], None]) -> None:
         "refused": refused[0],
         "stored": stored,
         "lost": max(0, accepted[0] - stored),
-        "over_budget": max(over_phones, stored - budget * len(state.phones), 0),
+        "over_budget": max(over_phones, stored - budget * voters, 0),
     }
 
 
