@@ -23,7 +23,8 @@ def build_report(state: Run) -> dict[str, Any]:
         if state.probe and state.probe.connect_ms
         else connect_in_tool
     )
-    acks = state.note_acks.summary()
+    acks_in_tool = state.note_acks.summary()
+    acks = _summary(probe["ack_ms"]) if probe.get("ack_ms") else acks_in_tool
     in_tool = state.delivery.latency.summary()
     delivery = _summary(probe["latencies_ms"]) if probe.get("latencies_ms") else in_tool
     storm = facts.get("vote_storm")
@@ -63,6 +64,7 @@ def build_report(state: Run) -> dict[str, Any]:
             "connect": connect,
             "connect_in_tool": connect_in_tool,
             "note_ack": acks,
+            "note_ack_in_tool": acks_in_tool,
             "delivery": delivery,
             "delivery_in_tool": in_tool,
             "probe": {
@@ -73,7 +75,6 @@ def build_report(state: Run) -> dict[str, Any]:
                     for k, v in probe.items()
                     if k not in ("latencies_ms", "connect_ms", "ack_ms", "stage")
                 },
-                "note_ack": _summary(probe.get("ack_ms", [])),
                 "vote_storm": {k: v for k, v in storm_probe.items() if k not in ("ack_ms", "stage")}
                 or None,
                 "connect": connect if state.probe and state.probe.connect_ms else None,
@@ -117,6 +118,10 @@ def _summary(values_ms: list[float]) -> dict[str, Any]:
     return samples.summary()
 
 
+def _s(value: Any) -> str:
+    return "– (not all within 60 s)" if value is None else f"{value:.1f} s"
+
+
 def _ms(value: Any) -> str:
     return "–" if value is None else f"{value:g} ms"
 
@@ -124,33 +129,44 @@ def _ms(value: Any) -> str:
 def render_text(report: dict[str, Any]) -> str:
     """A short summary for a terminal."""
     details = report["details"]
+    probed = details["probe"] or {}
     lines = [
         f"Workshop {report['workshop_id']} at {report['url']}: "
         f"{report['connected']} of {report['participants']} phones connected",
         f"  connect        p50 {_ms(report['connect_p50_ms'])}   "
-        f"p99 {_ms(report['connect_p99_ms'])}",
-        f"  note ack       p50 {_ms(report['ack_p50_ms'])}   p99 {_ms(report['ack_p99_ms'])}",
+        f"p99 {_ms(report['connect_p99_ms'])}" + (" (probe)" if probed.get("connect") else ""),
+        f"  note ack       p50 {_ms(report['ack_p50_ms'])}   p99 {_ms(report['ack_p99_ms'])}"
+        + (" (probe)" if probed.get("delivery") else ""),
         f"  note → wall    p50 {_ms(report['delivery_p50_ms'])}   p99 "
         f"{_ms(report['delivery_p99_ms'])}   max {_ms(report['delivery_max_ms'])}"
-        + (" (probe)" if (details["probe"] or {}).get("delivery") else ""),
+        + (" (probe)" if probed.get("delivery") else ""),
         f"  notes          {report['notes_acknowledged']} acknowledged, {report['lost']} lost, "
-        f"{report['duplicated']} duplicated",
+        f"{report['duplicated']} duplicated"
+        + (f" (and {probed['acknowledged']} from the probe)" if probed.get("acknowledged") else ""),
     ]
     storm = details["vote_storm"]
     if storm:
         lines.append(
-            f"  vote storm     ack p99 {_ms(report['vote_storm_ack_p99_ms'])}; "
+            f"  vote storm     ack p99 {_ms(report['vote_storm_ack_p99_ms'])}"
+            + (" (probe)" if probed.get("vote_storm") else "")
+            + "; "
             f"{storm['accepted']} dots accepted, {storm['stored']} stored, "
             f"{storm['refused']} refused, {storm['over_budget']} over budget"
         )
     phase = details["phase_change_resync"]
     if phase["count"]:
         lines.append(
-            f"  phase resync   all phones in {phase['all_s']} s (p99 {_ms(phase['p99_ms'])})"
+            f"  phase resync   all phones in {_s(phase['all_s'])} (p99 {_ms(phase['p99_ms'])})"
         )
     if report["reconnect_all_resynced_s"] is not None or details["reconnect_storm"]:
-        lines.append(f"  reconnect      all resynced in {report['reconnect_all_resynced_s']} s")
+        lines.append(f"  reconnect      all resynced in {_s(report['reconnect_all_resynced_s'])}")
     lines.append(f"  errors         {report['errors']} {details['error_counts'] or ''}".rstrip())
+    if probed:
+        lines.append(
+            f"  (probe)        timed by {probed['phones']} more "
+            f"phone{'' if probed['phones'] == 1 else 's'} and a wall in a process of their own, "
+            "as real devices are"
+        )
     server = details["server"]
     if server:
         cpu = ", ".join(f"{stage} {value:g}%" for stage, value in server["cpu_percent"].items())
