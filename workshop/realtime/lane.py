@@ -23,9 +23,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Flask
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from workshop import events
 from workshop.actors import Actor
 from workshop.errors import DomainError, DuplicateOperation, NotFound
 from workshop.models import Event, Participant, Workshop
@@ -137,12 +139,18 @@ def _apply(workshop_id: int, jobs: list[Job]) -> None:
                 job.outcome = Outcome("refused", error=NotFound())
             return
         language = workshop.language
+        # What every command of the batch looks up first, in two queries instead of two per
+        # command: the senders (kept referenced, so the session's identity map holds them for
+        # ``actor_for``) and whether their op ids were applied before.
+        senders = _participants(db, jobs)
+        events.expect_ops(db, workshop_id, [job.op_id for job in jobs])
         for job in jobs:
             job.outcome = _apply_one(db, workshop, job)
             job.outcome.language = language
             if job.outcome.kind == "ok":
                 applied.append(job)
         db.commit()
+        del senders  # held until here so the identity map kept them
     except SQLAlchemyError:
         db.rollback()
         log.exception("database error in a batch of %d commands", len(jobs))
@@ -156,6 +164,14 @@ def _apply(workshop_id: int, jobs: list[Job]) -> None:
         assert job.outcome is not None
         for delivery in job.outcome.deliveries:
             broadcast(delivery)
+
+
+def _participants(db: Session, jobs: list[Job]) -> list[Participant]:
+    ids = {job.connection.participant_id for job in jobs}
+    ids.discard(None)
+    if not ids:
+        return []
+    return list(db.scalars(select(Participant).where(Participant.id.in_(ids))))
 
 
 def _apply_one(db: Session, workshop: Workshop, job: Job) -> Outcome:
