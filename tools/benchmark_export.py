@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session  # noqa: E402
 
 from workshop import (  # noqa: E402
     clusters,
+    dots,
     facilitators,
     migrate,
     notes,
@@ -108,7 +109,7 @@ def populate(db: Session, count: int, rng: random.Random) -> Workshop:
     for person in people:
         actor = Actor("participant", participant=person)
         for target in rng.sample(made, 5):
-            votes.change_dots(
+            dots.change_dots(
                 db, workshop, actor, target_type="cluster", target_id=target, delta=1, op_id=op()
             )
         for target in rng.sample(made, 5):

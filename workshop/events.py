@@ -36,38 +36,6 @@ def find_by_op(db: Session, workshop_id: int, op_id: str) -> Event | None:
     ).one_or_none()
 
 
-_FRESH_OPS = "events.fresh_ops"
-
-
-def expect_ops(db: Session, workshop_id: int, op_ids: list[str]) -> None:
-    """Look up many op ids at once, for a batch of commands in one transaction.
-
-    ``claim`` then skips its own lookup for an op id found new here, once (a second copy in the
-    same batch is looked up again). Tied to this transaction; the unique constraint on
-    ``(workshop_id, op_id)`` still refuses a twin that another process commits meanwhile.
-    """
-    seen = set(
-        db.scalars(
-            select(Event.op_id).where(Event.workshop_id == workshop_id, Event.op_id.in_(op_ids))
-        )
-    )
-    db.info[_FRESH_OPS] = (db.get_transaction(), workshop_id, set(op_ids) - seen)
-
-
-def _known_fresh(db: Session, workshop_id: int, op_id: str) -> bool:
-    hint = db.info.get(_FRESH_OPS)
-    if hint is None:
-        return False
-    transaction, hinted_workshop, fresh = hint
-    if transaction is not db.get_transaction() or hinted_workshop != workshop_id:
-        del db.info[_FRESH_OPS]
-        return False
-    if op_id in fresh:
-        fresh.discard(op_id)
-        return True
-    return False
-
-
 def claim(db: Session, workshop_id: int, op_id: str | None) -> int:
     """Lock the workshop for this change and reserve its seq; DuplicateOperation if seen before.
 
@@ -76,7 +44,7 @@ def claim(db: Session, workshop_id: int, op_id: str | None) -> int:
     seq = next_seq(db, workshop_id)
     # Checked after taking the lock: a concurrent twin of this op has committed by now or
     # is still queued behind us, so the check cannot race.
-    if op_id is not None and not _known_fresh(db, workshop_id, op_id):
+    if op_id is not None:
         earlier = find_by_op(db, workshop_id, op_id)
         if earlier is not None:
             raise DuplicateOperation(earlier.seq)
@@ -94,7 +62,23 @@ def record(
     actor: str = "system",
 ) -> Event:
     """Write the event row for a seq reserved with ``claim``."""
-    event = Event(
+    event = new(workshop_id, seq, type_, payload, op_id=op_id, actor=actor)
+    db.add(event)
+    db.flush()
+    return event
+
+
+def new(
+    workshop_id: int,
+    seq: int,
+    type_: str,
+    payload: dict[str, Any],
+    *,
+    op_id: str | None = None,
+    actor: str = "system",
+) -> Event:
+    """An event row, not yet added (for writers that add many and flush once)."""
+    return Event(
         workshop_id=workshop_id,
         seq=seq,
         type=type_,
@@ -103,9 +87,6 @@ def record(
         actor=actor,
         created_at=utcnow(),
     )
-    db.add(event)
-    db.flush()
-    return event
 
 
 def append(

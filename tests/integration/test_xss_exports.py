@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from tests.support.factories import Factory
 from tests.support.xss_corpus import PLAN, expected, fields
-from workshop import clusters, editing, notes, participants, phases, votes
+from workshop import clusters, dots, editing, notes, participants, phases, votes
 from workshop.actors import Actor
 from workshop.export import bundle, translator
 from workshop.export.cells import FORMULA_STARTS
@@ -111,7 +111,7 @@ def exported(db: Session, factory: Factory) -> Built:
     for index, person in enumerate(people):
         actor = Actor("participant", participant=person)
         target = {"target_type": "cluster", "target_id": cluster_ids[index % len(cluster_ids)]}
-        votes.change_dots(db, workshop, actor, **target, delta=1, op_id=op())
+        dots.change_dots(db, workshop, actor, **target, delta=1, op_id=op())
         votes.score(db, workshop, actor, **target, likelihood=1 + index % 5, impact=3, op_id=op())
     phases.set_phase(db, workshop, boss, "results", op())
     db.commit()

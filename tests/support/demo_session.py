@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from tests.support.factories import Factory
-from workshop import clusters, notes, participants, phases, votes
+from workshop import clusters, dots, notes, participants, phases, votes
 from workshop.actors import Actor
 from workshop.models import Facilitator, Workshop
 from workshop.paths import DEMO_PLAN
@@ -132,7 +132,7 @@ def build(db: Session, factory: Factory) -> Demo:
                 if given.get(label, 0) == MAX_DOTS:
                     continue  # the cap per item: that dot stays with the person
                 given[label] = given.get(label, 0) + 1
-                votes.change_dots(
+                dots.change_dots(
                     db,
                     workshop,
                     actor,

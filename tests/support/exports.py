@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from tests.support.factories import Factory
-from workshop import clusters, notes, participants, phases, votes
+from workshop import clusters, dots, notes, participants, phases, votes
 from workshop.actors import Actor
 from workshop.models import Participant, Workshop
 
@@ -127,7 +127,7 @@ def build(db: Session, factory: Factory, *, language: str = "en", anonymous: boo
             op_id=op(),
         )
     phases.set_phase(db, workshop, boss, "vote", op())
-    dots = {  # person → [(cluster or note:N, dots)]; suppliers put everything on Costs
+    chosen = {  # person → [(cluster or note:N, dots)]; suppliers put everything on Costs
         0: [("Privacy", 3), ("Lock-in", 2)],
         1: [("Privacy", 3), ("Lock-in", 1), ("note:1", 1)],  # a loose note too
         2: [("Privacy", 2), ("Lock-in", 2)],
@@ -135,7 +135,7 @@ def build(db: Session, factory: Factory, *, language: str = "en", anonymous: boo
         4: [("Costs", 3)],
         5: [("Costs", 2)],
     }
-    for index, choices in dots.items():
+    for index, choices in chosen.items():
         actor = Actor("participant", participant=people[index])
         for title, count in choices:
             kind, target = (
@@ -144,7 +144,7 @@ def build(db: Session, factory: Factory, *, language: str = "en", anonymous: boo
                 else ("cluster", built.clusters[title])
             )
             for _ in range(count):
-                votes.change_dots(
+                dots.change_dots(
                     db,
                     workshop,
                     actor,

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from tests.support.factories import Factory
-from workshop import clusters, notes, participants, phases, summary, votes
+from workshop import clusters, dots, notes, participants, phases, summary, votes
 from workshop.actors import Actor
 from workshop.models import Participant, Workshop
 
@@ -91,9 +91,9 @@ def voted(db: Session, factory: Factory) -> dict[str, object]:
     }
     for index, choices in plan.items():
         actor = Actor("participant", participant=people[index])
-        for item, dots in choices:
-            for _ in range(dots):
-                votes.change_dots(
+        for item, count in choices:
+            for _ in range(count):
+                dots.change_dots(
                     db, workshop, actor, target_type="cluster", target_id=item, delta=1, op_id=op()
                 )
     for index, (likelihood, impact) in enumerate([(2, 5), (4, 5), (4, 1), (5, 4)]):

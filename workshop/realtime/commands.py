@@ -1,22 +1,24 @@
 """The command registrar: authorise, validate, call the domain, commit, broadcast, acknowledge.
 
 ``handlers.py`` registers every command with ``command``; a command is applied on its own
-(``_apply_alone``) or, registered ``batched``, with the other commands of its burst in one
-transaction (``lane.py``). Either way the outcome becomes the same ack (``_answer``).
+(``_apply_alone``) or, registered with a ``Burst``, together with the commands arriving with it
+(``lane.py``). Either way the outcome becomes the same ack (``_answer``).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
-from workshop.actors import PARTICIPANT
+from workshop.actors import PARTICIPANT, Actor
 from workshop.errors import DomainError, DuplicateOperation, Forbidden, NotFound
-from workshop.models import Participant, Workshop
+from workshop.models import Event, Participant, Workshop
 from workshop.realtime import (
     access,
     requests,  # noqa: F401  (registers the read-only requests)
@@ -31,12 +33,17 @@ from workshop.realtime.connections import (
     reader_db,
     writer_db,
 )
-from workshop.realtime.lane import LANE, Job, MineOf, Operation, Outcome
+from workshop.realtime.lane import LANE, Burst, Job, Outcome
 from workshop.realtime.refusals import refuse
 from workshop.realtime.replies import REPLIES
 from workshop.web import use_workshop_language
 
 log = logging.getLogger(__name__)
+
+# Most operations write one fact; a few (erasure) write several, acked with the last seq.
+Operation = Callable[[Session, Workshop, Actor, dict[str, Any], str], Event | list[Event]]
+# What of a phone's own votes its ack carries (``votes.mine`` and the like).
+MineOf = Callable[[Session, Participant], dict[str, Any]]
 
 
 # A copy of a command waits this long for the first copy's answer, then does the work itself.
@@ -46,10 +53,9 @@ REPLY_WAIT_S = 30.0
 def command(
     name: str,
     roles: frozenset[str],
-    operation: Operation,
+    operation: Operation | Burst,
     *,
     mine_of: MineOf | None = None,
-    batched: bool = False,
 ) -> None:
     """Register a command: the shared authorise → validate → domain → commit → broadcast → ack.
 
@@ -57,8 +63,9 @@ def command(
     checked against the event's schema (``schemas.SCHEMAS``) after the role and the throttle;
     the operation gets only the keys the client set, unknown ones dropped. With ``mine_of``
     a phone's ack also carries its own votes (``me``): the room's facts hide them, and the
-    phone needs the server's truth after every answer, also a refusal. ``batched`` commands
-    go through the lane (``lane.py``): a burst of them is applied in one transaction.
+    phone needs the server's truth after every answer, also a refusal. An ``Operation`` is
+    applied on its own; a ``Burst`` goes through the lane (``lane.py``), which applies the
+    commands arriving together in one transaction with one domain call.
     """
 
     def handler(payload: Any = None) -> dict[str, Any]:
@@ -93,9 +100,9 @@ def command(
                 REPLIES.finish(key, entry, answer if final else None)
 
     def apply(connection: Connection, payload: dict[str, Any], op_id: str) -> dict[str, Any]:
-        if batched:
+        if isinstance(operation, Burst):
             app = current_app._get_current_object()  # type: ignore[attr-defined]
-            outcome = LANE.submit(Job(app, connection, payload, op_id, operation, mine_of))
+            outcome = LANE.submit(Job(app, connection, payload, op_id, operation))
         else:
             outcome = _apply_alone(name, operation, connection, payload, op_id, mine_of)
         return _answer(outcome, connection, mine_of)

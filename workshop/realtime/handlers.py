@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from workshop import (
     clusters,
+    dots,
     editing,
     erasure,
     notes,
@@ -19,7 +20,7 @@ from workshop import (
 from workshop.actors import FACILITATOR, PARTICIPANT
 from workshop.realtime import names
 from workshop.realtime.commands import command
-from workshop.realtime.lane import Operation
+from workshop.realtime.lane import Burst
 
 ANYONE = frozenset({PARTICIPANT, FACILITATOR})
 ONLY_FACILITATOR = frozenset({FACILITATOR})
@@ -167,22 +168,19 @@ command(
 )
 
 
-def _dots(delta: int) -> Operation:
-    """The operation behind vote:add (+1) and vote:remove (-1)."""
-    return lambda db, w, actor, p, op: votes.change_dots(
-        db,
-        w,
-        actor,
-        target_type=p.get("target_type"),
-        target_id=p.get("target_id"),
-        delta=delta,
-        on_behalf_of=p.get("participant_id"),
-        op_id=op,
+def _dot_burst(delta: int) -> Burst:
+    """vote:add (+1) and vote:remove (-1): the dots arriving together in one ``apply_dots`` call."""
+    return Burst(
+        request=lambda actor, p, op: dots.DotRequest(
+            actor, p.get("target_type"), p.get("target_id"), delta, op, p.get("participant_id")
+        ),
+        apply=dots.apply_dots,
     )
 
 
-command(names.VOTE_ADD, ANYONE, _dots(+1), mine_of=votes.mine_dots, batched=True)
-command(names.VOTE_REMOVE, ANYONE, _dots(-1), mine_of=votes.mine_dots, batched=True)
+# Both end in dots.apply_dots, so taps and take-backs arriving together are one burst.
+command(names.VOTE_ADD, ANYONE, _dot_burst(+1), mine_of=votes.mine_dots)
+command(names.VOTE_REMOVE, ANYONE, _dot_burst(-1), mine_of=votes.mine_dots)
 command(
     names.RISK_SCORE,
     ANYONE,

@@ -1,33 +1,32 @@
-"""Group commit for bursts of small commands: one transaction per workshop per burst.
+"""Group commit for bursts: the dots of a vote storm applied a burst at a time.
 
 In a vote storm hundreds of phones each send five ``vote:add`` within a second. Applied one by
-one, every dot paid for its own transaction (begin, loading the workshop and its viewpoints,
-commit, closing the session), and under gevent the acks of a burst only left once the whole
-burst was done. Here a command registered with ``batched=True`` is queued; one background task
-takes whatever is queued, applies it per workshop in one transaction, each command in a
-savepoint of its own (a refused dot rolls back only itself, its seq included, so seqs stay
-gap-free), commits once, broadcasts the facts in seq order and hands every command its outcome.
-It then yields, so those acks go out while the next burst is applied.
+one, every dot paid for its own transaction and about eight statements, and under gevent the
+acks of a burst only left once the whole burst was done. Here a command registered with a
+``Burst`` is queued; one background task takes whatever is queued (at most ``MAX_BATCH``) and,
+per workshop, in one transaction, hands the whole run to the domain's burst function
+(``dots.apply_dots``: a handful of statements however many dots; a refused dot changes nothing,
+so seqs stay gap-free). It commits once, broadcasts the facts in seq order, gives every command
+its outcome and then yields, so those acks go out while the next burst is applied.
 
-A quiet room sees no difference: a lone command is a batch of one. Commands of one phone keep
-their order (the queue is first in, first out), and a retried op id is still recognised by
-``events.claim`` inside the transaction, also when both copies are in the same batch.
+A quiet room sees no difference: a lone command is a burst of one. Commands of one phone keep
+their order (the queue is first in, first out), and a retried op id is recognised by the burst
+function, also when both copies are in the same burst.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from workshop import events
 from workshop.actors import Actor
 from workshop.errors import DomainError, DuplicateOperation, NotFound
 from workshop.models import Event, Participant, Workshop
@@ -37,10 +36,6 @@ from workshop.realtime.server import socketio
 
 log = logging.getLogger(__name__)
 
-# Most operations write one fact; a few (erasure) write several, acked with the last seq.
-Operation = Callable[[Session, Workshop, Actor, dict[str, Any], str], Event | list[Event]]
-# What of a phone's own votes its ack carries (``votes.mine`` and the like).
-MineOf = Callable[[Session, Participant], dict[str, Any]]
 
 # A burst is cut into transactions of at most this many commands: the write lock is not held
 # for long, and the first acks of a storm leave early.
@@ -63,6 +58,22 @@ class Outcome:
     deliveries: list[Delivery] = field(default_factory=list)
 
 
+class BurstResult(Protocol):
+    """What a burst's domain call says of one request: its event, or why not, and ``mine``."""
+
+    event: Event | None
+    error: DomainError | None
+    mine: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class Burst:
+    """How a command joins others of its kind in one domain call (``dots.apply_dots``)."""
+
+    request: Callable[[Actor, dict[str, Any], str], Any]
+    apply: Callable[[Session, Workshop, Sequence[Any]], Sequence[BurstResult]]
+
+
 @dataclass
 class Job:
     """One queued command."""
@@ -71,8 +82,7 @@ class Job:
     connection: Connection
     payload: dict[str, Any]
     op_id: str
-    operation: Operation
-    mine_of: MineOf | None
+    burst: Burst
     done: threading.Event = field(default_factory=threading.Event)
     outcome: Outcome | None = None
 
@@ -139,13 +149,13 @@ def _apply(workshop_id: int, jobs: list[Job]) -> None:
                 job.outcome = Outcome("refused", error=NotFound())
             return
         language = workshop.language
-        # What every command of the batch looks up first, in two queries instead of two per
-        # command: the senders (kept referenced, so the session's identity map holds them for
-        # ``actor_for``) and whether their op ids were applied before.
+        # Every command of the batch looks up its sender first: one query for all of them (kept
+        # referenced, so the session's identity map holds them for ``actor_for``).
         senders = _participants(db, jobs)
-        events.expect_ops(db, workshop_id, [job.op_id for job in jobs])
+        for run in _runs(jobs):
+            _apply_burst(db, workshop, run)
         for job in jobs:
-            job.outcome = _apply_one(db, workshop, job)
+            assert job.outcome is not None
             job.outcome.language = language
             if job.outcome.kind == "ok":
                 applied.append(job)
@@ -166,50 +176,58 @@ def _apply(workshop_id: int, jobs: list[Job]) -> None:
             broadcast(delivery)
 
 
+def _runs(jobs: list[Job]) -> list[list[Job]]:
+    """Consecutive jobs applied by the same domain call, together and in order."""
+    runs: list[list[Job]] = []
+    for job in jobs:
+        if runs and runs[-1][0].burst.apply is job.burst.apply:
+            runs[-1].append(job)
+        else:
+            runs.append([job])
+    return runs
+
+
+def _apply_burst(db: Session, workshop: Workshop, jobs: list[Job]) -> None:
+    """Jobs that one domain call applies together (a burst of dots), in a savepoint of its own."""
+    requests: list[Any] = []
+    members: list[Job] = []
+    for job in jobs:
+        try:
+            actor = actor_for(db, job.connection)
+        except DomainError as error:
+            job.outcome = Outcome("refused", error=error)
+            continue
+        requests.append(job.burst.request(actor, job.payload, job.op_id))
+        members.append(job)
+    try:
+        with db.begin_nested():
+            results = jobs[0].burst.apply(db, workshop, requests)
+            deliveries = [
+                Delivery.of(workshop, result.event) if result.event is not None else None
+                for result in results
+            ]
+    except Exception:
+        # Nothing of the burst was applied (rolled back to its savepoint); the phones keep
+        # their commands and send them again.
+        log.exception("error in a burst of %d commands", len(members))
+        for job in members:
+            job.outcome = Outcome("unavailable")
+        return
+    for job, result, delivery in zip(members, results, deliveries, strict=True):
+        if delivery is not None:
+            job.outcome = Outcome("ok", seq=delivery.seq, mine=result.mine, deliveries=[delivery])
+        elif isinstance(result.error, DuplicateOperation):
+            job.outcome = Outcome("duplicate", seq=result.error.event_seq, mine=result.mine)
+        else:
+            job.outcome = Outcome("refused", error=result.error, mine=result.mine)
+
+
 def _participants(db: Session, jobs: list[Job]) -> list[Participant]:
     ids = {job.connection.participant_id for job in jobs}
     ids.discard(None)
     if not ids:
         return []
     return list(db.scalars(select(Participant).where(Participant.id.in_(ids))))
-
-
-def _apply_one(db: Session, workshop: Workshop, job: Job) -> Outcome:
-    """One command in its own savepoint."""
-    try:
-        with db.begin_nested():
-            actor = actor_for(db, job.connection)
-            produced = job.operation(db, workshop, actor, job.payload, job.op_id)
-            events = produced if isinstance(produced, list) else [produced]
-            # Before the commit: reading the viewpoints afterwards would open a second
-            # transaction, which on SQLite takes the write lock once more.
-            deliveries = [Delivery.of(workshop, event) for event in events]
-            mine = (
-                job.mine_of(db, actor.participant)
-                if job.mine_of is not None and actor.participant is not None
-                else None
-            )
-        return Outcome("ok", seq=deliveries[-1].seq, mine=mine, deliveries=deliveries)
-    except DuplicateOperation as duplicate:
-        return Outcome("duplicate", seq=duplicate.event_seq, mine=_mine(db, job))
-    except DomainError as error:
-        return Outcome("refused", error=error, mine=_mine(db, job))
-    except Exception:
-        # Rolled back to its savepoint; the rest of the batch goes on. Not applied: the phone
-        # keeps the command and sends it again.
-        log.exception("error in a batched command")
-        return Outcome("unavailable")
-
-
-def _mine(db: Session, job: Job) -> dict[str, Any] | None:
-    """A phone's own votes as this transaction sees them, for a command not applied."""
-    if job.mine_of is None or job.connection.participant_id is None:
-        return None
-    try:
-        actor = actor_for(db, job.connection)
-    except DomainError:
-        return None
-    return job.mine_of(db, actor.participant) if actor.participant is not None else None
 
 
 LANE = Lane()

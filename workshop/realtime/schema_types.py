@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
 
-from workshop import clusters, editing, participants, phases, results, validate, votes
+from workshop import clusters, editing, participants, phases, results, validate, vote_items, votes
 from workshop.i18n_markers import N_
 from workshop.plan_schema import PHASES
 
@@ -80,7 +80,7 @@ NoteLength = Annotated[int, Field(ge=editing.NOTE_LENGTH_RANGE[0], le=editing.NO
 Position = Annotated[float, Field(allow_inf_nan=False)]
 PhaseName = Annotated[str, AfterValidator(_one_of(PHASES))]
 Assignment = Annotated[str, AfterValidator(_one_of(editing.ASSIGNMENTS))]
-TargetType = Annotated[str, AfterValidator(_one_of(votes.TARGET_TYPES))]
+TargetType = Annotated[str, AfterValidator(_one_of(vote_items.TARGET_TYPES))]
 ResultView = Annotated[str, AfterValidator(_one_of(results.RESULT_VIEWS))]
 KindKey = Annotated[
     str,
