@@ -15,12 +15,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from workshop import events
 from workshop.actors import Actor
-from workshop.errors import Conflict, DomainError, DuplicateOperation, NotFound, WrongPhase
+from workshop.errors import Conflict, DomainError, DuplicateOperation, WrongPhase
 from workshop.i18n_markers import N_
 from workshop.models import Event, Participant, RiskScore, Vote, Workshop, utcnow
 from workshop.progress import delta_for
@@ -78,9 +78,9 @@ def apply_dots(db: Session, workshop: Workshop, requests: Sequence[DotRequest]) 
     """Decide and write a burst of dots in order; one result per request."""
     # The lock first (as events.claim takes it): everything read below is then what the other
     # writers of this workshop committed, and nobody writes it until this transaction ends.
-    last_seq = _lock(db, workshop.id)
+    last_seq = events.lock_seq(db, workshop.id)
     rules = settings(workshop)
-    earlier = _applied_ops(db, workshop.id, [r.op_id for r in requests])
+    earlier = events.seqs_of_ops(db, workshop.id, [r.op_id for r in requests])
     voters: list[Participant | DomainError] = []
     for request in requests:
         try:
@@ -130,35 +130,9 @@ def apply_dots(db: Session, workshop: Workshop, requests: Sequence[DotRequest]) 
         if mine is not None and request.actor.participant is not None:
             results[-1].mine = {"votes": _listed(mine)}
     if applied:
-        db.execute(
-            update(Workshop)
-            .where(Workshop.id == workshop.id)
-            .values(last_seq=last_seq)
-            .execution_options(synchronize_session=False)
-        )
+        events.store_seq(db, workshop.id, last_seq)
         db.flush()
     return results
-
-
-def _lock(db: Session, workshop_id: int) -> int:
-    """Take the workshop's write lock (as ``events.next_seq`` does) and read its last seq.
-
-    Without writing: a burst whose dots are all refused changes nothing. (SQLite's writer
-    transactions hold the database's write lock from their start.)
-    """
-    seq = db.scalar(select(Workshop.last_seq).where(Workshop.id == workshop_id).with_for_update())
-    if seq is None:
-        raise NotFound()
-    return int(seq)
-
-
-def _applied_ops(db: Session, workshop_id: int, op_ids: list[str]) -> dict[str, int]:
-    rows = db.execute(
-        select(Event.op_id, Event.seq).where(
-            Event.workshop_id == workshop_id, Event.op_id.in_(set(op_ids))
-        )
-    )
-    return {str(op_id): int(seq) for op_id, seq in rows}
 
 
 def _dots_held(db: Session, voter_ids: set[int]) -> dict[int, dict[tuple[str, str], Vote]]:

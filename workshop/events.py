@@ -29,6 +29,39 @@ def next_seq(db: Session, workshop_id: int) -> int:
     return int(seq)
 
 
+def lock_seq(db: Session, workshop_id: int) -> int:
+    """Take the workshop row's write lock, as ``next_seq`` does, and read its last seq.
+
+    For writers that claim several seqs in memory and store the last with ``store_seq``.
+    Writes nothing: a transaction that ends up claiming none changes nothing. (SQLite's writer
+    transactions hold the database's write lock from their start.)
+    """
+    seq = db.scalar(select(Workshop.last_seq).where(Workshop.id == workshop_id).with_for_update())
+    if seq is None:
+        raise NotFound()
+    return int(seq)
+
+
+def store_seq(db: Session, workshop_id: int, seq: int) -> None:
+    """Record the last seq claimed since ``lock_seq``."""
+    db.execute(
+        update(Workshop)
+        .where(Workshop.id == workshop_id)
+        .values(last_seq=seq)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def seqs_of_ops(db: Session, workshop_id: int, op_ids: Sequence[str]) -> dict[str, int]:
+    """The seq each of these operation ids produced before, for those applied already."""
+    rows = db.execute(
+        select(Event.op_id, Event.seq).where(
+            Event.workshop_id == workshop_id, Event.op_id.in_(set(op_ids))
+        )
+    )
+    return {str(op_id): int(seq) for op_id, seq in rows}
+
+
 def find_by_op(db: Session, workshop_id: int, op_id: str) -> Event | None:
     """The event an operation id produced before, if any."""
     return db.scalars(
